@@ -1,0 +1,51 @@
+# nano-graphrag-redis: `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+WITH_REDIS := scripts/redis/with-redis.sh
+PY := .venv/bin/python
+LIB := python/nano_graphrag_redis/_lib/libngr_redis.so
+GO_TEST_FLAGS ?= -race -count=1 -timeout 25m
+
+.PHONY: help deps build venv test test-go test-py bench bench-go bench-py demo wheel fmt clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+deps: ## Install redis-server (apt-get) and download the Go modules
+	scripts/redis/install.sh
+	go mod download
+
+build: deps ## Build the c-shared library into the Python package (for development)
+	go build -buildmode=c-shared -trimpath -o $(LIB) ./binding
+
+venv: deps ## Create .venv and pip-install the package with test, e2e and bench requirements
+	scripts/venv.sh
+
+test: test-go test-py ## Run every test: Go and Python, on single node and cluster
+
+test-go: deps ## Go tests (-race) against a throwaway single node, TLS node and 3+3 cluster
+	$(WITH_REDIS) go test $(GO_TEST_FLAGS) -v ./...
+
+test-py: venv ## Python tests (package, ABI, end-to-end) against throwaway servers
+	$(WITH_REDIS) $(PY) -m pytest tests -v
+
+bench: bench-go bench-py ## All benchmarks
+
+bench-go: deps ## Go benchmarks, next to redis-benchmark -P 64 on the same servers
+	$(WITH_REDIS) scripts/bench-go.sh
+
+bench-py: venv ## Python benchmarks against redis-py on the same servers
+	$(WITH_REDIS) $(PY) bench/bench_vs_redis_py.py
+
+demo: ## The main job: GraphRAG insert and query through RedisKVStorage on a throwaway Redis
+	scripts/demo.sh
+
+wheel: deps ## Build a platform wheel with the shared library inside, into dist/
+	python3 -m pip wheel --no-deps -w dist .
+
+fmt: ## gofmt the Go code
+	gofmt -w storage binding
+
+clean: ## Remove build outputs and the venv
+	rm -rf build dist .venv $(LIB) python/*.egg-info

@@ -1,0 +1,34 @@
+# Shared helpers for the scripts that start throwaway Redis servers (sourced, not run).
+# Every server runs in the foreground of a background job, so its PID is known exactly;
+# ngr_stop_all stops those PIDs and nothing else.
+
+NGR_PIDS=()
+
+# ngr_start_server DIR PORT [extra redis-server args...]: starts one server in its own dir.
+ngr_start_server() {
+  local dir=$1 port=$2
+  shift 2
+  mkdir -p "$dir"
+  redis-server --bind 127.0.0.1 --port "$port" --dir "$dir" --logfile "$dir/redis.log" \
+    --daemonize no --save '' --appendonly no --enable-debug-command local "$@" &
+  NGR_PIDS+=($!)
+}
+
+# ngr_wait_ping PORT [redis-cli args...]: waits until the server answers PING (10 s at most).
+ngr_wait_ping() {
+  local port=$1
+  shift
+  for _ in $(seq 100); do
+    if [ "$(redis-cli -h 127.0.0.1 -p "$port" "$@" ping 2>/dev/null)" = "PONG" ]; then return 0; fi
+    sleep 0.1
+  done
+  echo "redis on port $port did not answer PING" >&2
+  return 1
+}
+
+ngr_stop_all() {
+  local pid
+  for pid in "${NGR_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${NGR_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  NGR_PIDS=()
+}
