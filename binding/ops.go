@@ -1,0 +1,173 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+
+	"github.com/vmihailenco/msgpack/v5"
+
+	"github.com/nanographrag/nano-graphrag-redis/storage"
+)
+
+// opFunc runs one operation: it decodes the msgpack request, calls storage
+// and encodes the msgpack response, exactly as the table in
+// include/ngr_redis.h says. ngr_call and ngr_submit share these.
+type opFunc func(ctx context.Context, ns *storage.Namespace, req []byte) ([]byte, error)
+
+type opSpec struct {
+	name string
+	run  opFunc
+}
+
+// ops is the one dispatch table from op code to implementation.
+var ops = map[int32]opSpec{
+	opGet:           {"get", runGet},
+	opGetMany:       {"get_many", runGetMany},
+	opFilterMissing: {"filter_missing", runFilterMissing},
+	opUpsert:        {"upsert", runUpsert},
+	opDelete:        {"delete", runDelete},
+	opAllKeys:       {"all_keys", runAllKeys},
+	opCount: {"count", func(ctx context.Context, ns *storage.Namespace, _ []byte) ([]byte, error) {
+		return marshalResult(ns.Count(ctx))
+	}},
+	opDrop: {"drop", func(ctx context.Context, ns *storage.Namespace, _ []byte) ([]byte, error) {
+		return marshalResult(ns.Drop(ctx))
+	}},
+	opRepair: {"repair", func(ctx context.Context, ns *storage.Namespace, _ []byte) ([]byte, error) {
+		return marshalResult(ns.Repair(ctx))
+	}},
+	opStats: {"stats", func(ctx context.Context, ns *storage.Namespace, _ []byte) ([]byte, error) {
+		return marshalResult(ns.Stats(ctx))
+	}},
+}
+
+// runOp dispatches op; an unknown op is NGR_ERR_BAD_REQUEST.
+func runOp(ctx context.Context, ns *storage.Namespace, op int32, req []byte) ([]byte, error) {
+	spec, ok := ops[op]
+	if !ok {
+		return nil, fmt.Errorf("%w: unknown op %d", errBadRequest, op)
+	}
+	return spec.run(ctx, ns, req)
+}
+
+// msgpackNil is the encoding of nil: a missing value in a response.
+var msgpackNil = []byte{0xc0}
+
+func runGet(ctx context.Context, ns *storage.Namespace, req []byte) ([]byte, error) {
+	var id string
+	if err := msgpack.Unmarshal(req, &id); err != nil {
+		return nil, msgpackDecodeError("get", err)
+	}
+	v, err := ns.Get(ctx, id)
+	if err != nil || v == nil {
+		return msgpackNil, err
+	}
+	return v, nil
+}
+
+func runGetMany(ctx context.Context, ns *storage.Namespace, req []byte) ([]byte, error) {
+	var r struct {
+		_msgpack struct{} `msgpack:",as_array"`
+		IDs      []string
+		Fields   []string
+	}
+	if err := msgpack.Unmarshal(req, &r); err != nil {
+		return nil, msgpackDecodeError("get_many", err)
+	}
+	values, err := ns.GetMany(ctx, r.IDs, r.Fields)
+	if err != nil {
+		return nil, err
+	}
+	return encodeRawArray(values), nil
+}
+
+func runFilterMissing(ctx context.Context, ns *storage.Namespace, req []byte) ([]byte, error) {
+	var ids []string
+	if err := msgpack.Unmarshal(req, &ids); err != nil {
+		return nil, msgpackDecodeError("filter_missing", err)
+	}
+	return marshalList(ns.FilterMissing(ctx, ids))
+}
+
+func runUpsert(ctx context.Context, ns *storage.Namespace, req []byte) ([]byte, error) {
+	items, err := decodeUpsert(req)
+	if err != nil {
+		return nil, err
+	}
+	return marshalResult(ns.Upsert(ctx, items))
+}
+
+func runDelete(ctx context.Context, ns *storage.Namespace, req []byte) ([]byte, error) {
+	var id string
+	if err := msgpack.Unmarshal(req, &id); err != nil {
+		return nil, msgpackDecodeError("delete", err)
+	}
+	return marshalResult(ns.Delete(ctx, id))
+}
+
+func runAllKeys(ctx context.Context, ns *storage.Namespace, _ []byte) ([]byte, error) {
+	return marshalList(ns.AllKeys(ctx))
+}
+
+// decodeUpsert reads {str id: value, ...}. Each value is sliced out of req
+// as its exact msgpack bytes (zero copy: the decoder reads req through a
+// bytes.Reader, so the reader's offset is the decoder's), stored verbatim.
+func decodeUpsert(req []byte) ([]storage.Item, error) {
+	r := bytes.NewReader(req)
+	dec := msgpack.NewDecoder(r)
+	n, err := dec.DecodeMapLen()
+	if err != nil {
+		return nil, msgpackDecodeError("upsert", err)
+	}
+	if n < 0 {
+		return nil, fmt.Errorf("%w: upsert: request must be a map, not nil", errBadRequest)
+	}
+	items := make([]storage.Item, 0, n)
+	for i := 0; i < n; i++ {
+		id, err := dec.DecodeString()
+		if err != nil {
+			return nil, msgpackDecodeError(fmt.Sprintf("upsert key #%d", i), err)
+		}
+		start := len(req) - r.Len()
+		if err := dec.Skip(); err != nil {
+			return nil, msgpackDecodeError(fmt.Sprintf("upsert value of key %q", id), err)
+		}
+		items = append(items, storage.Item{ID: id, Value: req[start : len(req)-r.Len()]})
+	}
+	return items, nil
+}
+
+// encodeRawArray writes a msgpack array whose elements are already-encoded
+// values (nil -> msgpack nil), without decoding them.
+func encodeRawArray(values [][]byte) []byte {
+	size := 5
+	for _, v := range values {
+		size += max(len(v), 1)
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, size))
+	_ = msgpack.NewEncoder(buf).EncodeArrayLen(len(values)) // writes to a bytes.Buffer cannot fail
+	for _, v := range values {
+		if v == nil {
+			v = msgpackNil
+		}
+		buf.Write(v)
+	}
+	return buf.Bytes()
+}
+
+// marshalResult encodes a storage result, or passes its error on.
+func marshalResult[T any](v T, err error) ([]byte, error) {
+	if err != nil {
+		return nil, err
+	}
+	return msgpack.Marshal(v)
+}
+
+// marshalList encodes a list of ids; an empty result is [] rather than nil.
+func marshalList(ids []string, err error) ([]byte, error) {
+	if ids == nil {
+		ids = []string{}
+	}
+	return marshalResult(ids, err)
+}

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net"
+	"strings"
+	"syscall"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/nanographrag/nano-graphrag-redis/storage"
+)
+
+// statusOf is the one place an error becomes an ABI status code. The order
+// matters: the binding's and storage's own sentinels first, then what Redis
+// said, then what the network did. Anything unknown is NGR_ERR_INTERNAL.
+// storage.ErrNotReplicated is a timeout: the write happened, but its
+// durability is unknown, which is what NGR_ERR_TIMEOUT means.
+func statusOf(err error) int32 {
+	var pe *panicError
+	var netErr net.Error
+	var decodeErr *requestDecodeError
+	switch {
+	case err == nil:
+		return statusOK
+	case errors.As(err, &pe):
+		return statusPanic
+	case errors.Is(err, errBadHandle):
+		return statusBadHandle
+	case errors.Is(err, errPending):
+		return statusPending
+	case errors.Is(err, errBadRequest), errors.Is(err, errHooksDisabled):
+		return statusBadRequest
+	case errors.As(err, &decodeErr), errors.Is(err, storage.ErrCorruptValue):
+		return statusSerialization
+	case errors.Is(err, context.Canceled):
+		return statusCancelled
+	case errors.Is(err, errQueueClosed), errors.Is(err, errStoreClosed),
+		errors.Is(err, storage.ErrClosed), errors.Is(err, redis.ErrClosed):
+		return statusClosed
+	case errors.Is(err, storage.ErrConfig):
+		return statusConfig
+	case errors.Is(err, storage.ErrValueTooLarge):
+		return statusTooLarge
+	case redis.IsAuthError(err), redis.IsPermissionError(err), isAuthReply(err):
+		return statusAuth
+	case isRedirect(err):
+		return statusRedirect
+	case errors.Is(err, storage.ErrTimeout), errors.Is(err, storage.ErrNotReplicated),
+		errors.Is(err, context.DeadlineExceeded), errors.Is(err, redis.ErrPoolTimeout),
+		errors.As(err, &netErr) && netErr.Timeout():
+		return statusTimeout
+	case isConnectionError(err):
+		return statusConnection
+	default:
+		return statusInternal
+	}
+}
+
+// isAuthReply catches auth failures go-redis reports as plain replies, e.g.
+// during the HELLO/AUTH handshake ("WRONGPASS ...", "NOAUTH ...").
+func isAuthReply(err error) bool {
+	msg := err.Error()
+	for _, prefix := range []string{"NOAUTH", "WRONGPASS", "NOPERM", "ERR AUTH", "ERR invalid password"} {
+		if strings.Contains(msg, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+// isRedirect is a MOVED or ASK reply that reached us: go-redis follows them
+// up to MaxRedirects, so one that surfaces means the redirects ran out.
+func isRedirect(err error) bool {
+	_, moved := redis.IsMovedError(err)
+	_, ask := redis.IsAskError(err)
+	return moved || ask
+}
+
+// isConnectionError is a refused, reset or dropped connection, or a cluster
+// that cannot serve (CLUSTERDOWN, no reachable node).
+func isConnectionError(err error) bool {
+	var opErr *net.OpError
+	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, syscall.EPIPE) || errors.Is(err, net.ErrClosed) ||
+		errors.As(err, &opErr) || redis.IsClusterDownError(err) ||
+		redis.IsLoadingError(err) || redis.IsMasterDownError(err) ||
+		strings.Contains(err.Error(), "connection refused")
+}

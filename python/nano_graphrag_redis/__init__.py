@@ -1,0 +1,30 @@
+"""nano_graphrag_redis: a Redis KV storage for nano-graphrag with a Go core.
+
+- `RedisKVStorage`: asyncio, a nano-graphrag ``BaseKVStorage``
+  (``GraphRAG(key_string_value_json_storage_cls=RedisKVStorage)``).
+- `SyncRedisKVStorage`: the same operations, blocking.
+- Settings: docs/configuration.md (`_config.py`); errors: `_errors.py`;
+  the native library and its ABI: `_abi.py`, include/ngr_redis.h.
+
+The native library loads on the first storage operation, not at import.
+"""
+
+from . import _errors
+from ._async import RedisKVStorage
+from ._config import Settings, resolve_settings
+from ._errors import *  # noqa: F403 - the exception classes, listed in _errors.__all__
+from ._integration import register, resolve_class
+from ._sync import SyncRedisKVStorage
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "RedisKVStorage",
+    "SyncRedisKVStorage",
+    "Settings",
+    "resolve_settings",
+    "register",
+    "resolve_class",
+    "__version__",
+    *_errors.__all__,
+]

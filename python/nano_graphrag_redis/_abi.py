@@ -1,0 +1,174 @@
+"""The C ABI of libngr_redis, declared once (mirror of include/ngr_redis.h).
+
+- `library_path()` finds the shared library: env NGR_REDIS_LIB, else the
+  package's ``_lib/libngr_redis.so``.
+- `lib()` loads it lazily on first use (never at import: a process that
+  imports us and then forks stays usable), declares every function's
+  argtypes/restype, checks the ABI version, and registers a fork hook after
+  which every call raises UsedAfterForkError instead of hanging (a forked
+  child cannot run the parent's Go runtime).
+- `take_bytes` / `take_message` copy a library-owned buffer and free it.
+
+The friendlier call wrappers live in _native.py.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import threading
+from ctypes import POINTER, c_char_p, c_int32, c_int64, c_size_t, c_uint64, c_void_p
+from pathlib import Path
+
+ABI_VERSION = 1
+
+# Status codes (enum ngr_status). tests/test_abi_codes.py checks them against the header and Go.
+NGR_OK = 0
+NGR_ERR_INTERNAL = 1
+NGR_ERR_CONFIG = 2
+NGR_ERR_CONNECTION = 3
+NGR_ERR_TIMEOUT = 4
+NGR_ERR_AUTH = 5
+NGR_ERR_REDIRECT = 6
+NGR_ERR_SERIALIZATION = 7
+NGR_ERR_TOO_LARGE = 8
+NGR_ERR_CLOSED = 9
+NGR_ERR_BAD_HANDLE = 10
+NGR_ERR_PANIC = 11
+NGR_ERR_CANCELLED = 12
+NGR_ERR_PENDING = 13
+NGR_ERR_BAD_REQUEST = 14
+
+# Operations (enum ngr_op).
+NGR_OP_GET = 1
+NGR_OP_GET_MANY = 2
+NGR_OP_FILTER_MISSING = 3
+NGR_OP_UPSERT = 4
+NGR_OP_DELETE = 5
+NGR_OP_ALL_KEYS = 6
+NGR_OP_COUNT = 7
+NGR_OP_DROP = 8
+NGR_OP_STATS = 9
+NGR_OP_REPAIR = 10
+
+LIB_ENV = "NGR_REDIS_LIB"
+LIB_NAME = "libngr_redis.so"
+
+_OUT_PTR = POINTER(c_void_p)  # char** / uint8_t** out-parameters, read as raw addresses
+
+# name: (restype, argtypes), grouped and ordered like the header.
+_SIGNATURES: dict[str, tuple[object, list[object]]] = {
+    "ngr_abi_version": (c_int32, []),
+    "ngr_free": (None, [c_void_p]),
+    # stores
+    "ngr_store_open": (c_int32, [c_char_p, c_size_t, c_char_p, c_size_t, POINTER(c_uint64), _OUT_PTR]),
+    "ngr_store_close": (c_int32, [c_uint64, _OUT_PTR]),
+    "ngr_call": (c_int32, [c_uint64, c_int32, c_char_p, c_size_t, _OUT_PTR, POINTER(c_size_t), _OUT_PTR]),
+    # completion queues
+    "ngr_cq_open": (c_int32, [POINTER(c_uint64), POINTER(c_int32), _OUT_PTR]),
+    "ngr_cq_close": (c_int32, [c_uint64, _OUT_PTR]),
+    "ngr_submit": (c_int32, [c_uint64, c_uint64, c_int32, c_char_p, c_size_t, POINTER(c_uint64), _OUT_PTR]),
+    "ngr_cancel": (c_int32, [c_uint64, c_uint64]),
+    "ngr_take": (c_int32, [c_uint64, c_uint64, _OUT_PTR, POINTER(c_size_t), _OUT_PTR]),
+    # diagnostics
+    "ngr_handle_count": (c_int64, []),
+    "ngr_debug_panic": (c_int32, [c_int32, c_uint64, POINTER(c_uint64), _OUT_PTR]),
+}
+
+_FORK_MESSAGE = (
+    "nano_graphrag_redis was used in a process forked after its Go runtime had started in the "
+    "parent; a forked child cannot use it (it would hang). Create the storage after the fork, "
+    "in the child, and do not use any storage in the parent before forking "
+    "(gunicorn --preload, Celery prefork and multiprocessing's 'fork' start method do this)."
+)
+
+_lib: ctypes.CDLL | None = None
+_load_lock = threading.Lock()
+_forked = False
+
+
+def library_path() -> Path:
+    """Where the shared library is; ImportError saying what to do if it is not there."""
+    override = os.environ.get(LIB_ENV)
+    path = Path(override) if override else Path(__file__).with_name("_lib") / LIB_NAME
+    if not path.is_file():
+        raise ImportError(
+            f"nano_graphrag_redis: native library not found at {path}. Install the package with "
+            "`pip install .` (or a wheel), or run `make build` in a source checkout; building from "
+            f"source needs the Go toolchain (https://go.dev/dl/). {LIB_ENV} can point at a built library."
+        )
+    return path
+
+
+def lib() -> ctypes.CDLL:
+    """The loaded library, loading it on first use. Raises UsedAfterForkError in a forked child."""
+    if _forked:
+        from ._errors import UsedAfterForkError
+
+        raise UsedAfterForkError(_FORK_MESSAGE)
+    if _lib is None:
+        _load()
+    assert _lib is not None
+    return _lib
+
+
+def loaded() -> bool:
+    """Whether this process (not a forked parent) has loaded the library."""
+    return _lib is not None and not _forked
+
+
+def forked() -> bool:
+    """Whether the library was loaded by a parent of this forked process."""
+    return _forked
+
+
+def _load() -> None:
+    global _lib
+    with _load_lock:
+        if _lib is not None:
+            return
+        path = library_path()
+        try:
+            library = ctypes.CDLL(str(path))
+        except OSError as exc:
+            raise ImportError(
+                f"nano_graphrag_redis: cannot load {path}: {exc}. Rebuild it with `pip install .` "
+                "or `make build` (needs Go). musl/Alpine cannot load Go shared libraries."
+            ) from exc
+        for name, (restype, argtypes) in _SIGNATURES.items():
+            fn = getattr(library, name)
+            fn.restype = restype
+            fn.argtypes = argtypes
+        version = library.ngr_abi_version()
+        if version != ABI_VERSION:
+            raise ImportError(
+                f"nano_graphrag_redis: {path} has ABI version {version}, this package needs "
+                f"{ABI_VERSION}; rebuild it with `pip install .` or `make build`."
+            )
+        os.register_at_fork(after_in_child=_mark_forked)
+        _lib = library
+
+
+def _mark_forked() -> None:
+    global _forked
+    _forked = True
+
+
+def take_bytes(ptr: c_void_p, size: int) -> bytes:
+    """Copy a library-owned buffer into bytes and free it."""
+    if not ptr.value:
+        return b""
+    try:
+        return ctypes.string_at(ptr.value, size)
+    finally:
+        _lib.ngr_free(ptr)  # type: ignore[union-attr]
+
+
+def take_message(ptr: c_void_p) -> str:
+    """Copy a library-owned NUL-terminated message into str and free it."""
+    if not ptr.value:
+        return ""
+    try:
+        return ctypes.string_at(ptr.value).decode("utf-8", "replace")
+    finally:
+        _lib.ngr_free(ptr)  # type: ignore[union-attr]

@@ -1,0 +1,72 @@
+"""RedisKVStorage: the asyncio face, a drop-in nano-graphrag KV storage.
+
+Every method is one line over _requests.py; the work happens in Go
+goroutines and completes through _completion.py without blocking the loop.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable, Mapping, TypeVar
+
+from . import _completion
+from . import _requests as rq
+from ._base import StoreCore
+from ._compat import BaseKVStorage
+
+T = TypeVar("T")
+
+
+@dataclass(eq=False, repr=False)
+class RedisKVStorage(StoreCore, BaseKVStorage):
+    """KV storage for nano-graphrag on Redis (single node or cluster), asyncio.
+
+    Build it as nano-graphrag does: ``RedisKVStorage(namespace=..., global_config=...)``.
+    Settings come from global_config / the environment (docs/configuration.md).
+    The index/query callbacks are the base class's no-ops on purpose:
+    index_done_callback runs after every uncached LLM call, so it must cost
+    nothing (no BGSAVE; Redis persistence is the server's AOF).
+    """
+
+    async def _submit(self, request: rq.Request[T]) -> T:
+        return await _completion.run(self._store.handle(), request)
+
+    async def all_keys(self) -> list[str]:
+        return await self._submit(rq.ALL_KEYS)
+
+    async def get_by_id(self, id: str) -> Any:
+        return await self._submit(rq.get(id))
+
+    async def get_by_ids(self, ids: Iterable[str], fields: Iterable[str] | None = None) -> list[Any]:
+        return await self._submit(rq.get_many(ids, fields))
+
+    async def filter_keys(self, data: Iterable[str]) -> set[str]:
+        """The ids of ``data`` that are NOT stored."""
+        return await self._submit(rq.filter_missing(data))
+
+    async def upsert(self, data: Mapping[str, Any]) -> int:
+        return await self._submit(rq.upsert(data))
+
+    async def delete_by_id(self, id: str) -> bool:
+        return await self._submit(rq.delete(id))
+
+    async def drop(self) -> int:
+        return await self._submit(rq.DROP)
+
+    async def count(self) -> int:
+        return await self._submit(rq.COUNT)
+
+    async def repair(self) -> int:
+        return await self._submit(rq.REPAIR)
+
+    async def get_stats(self) -> dict[str, Any]:
+        return await self._submit(rq.STATS)
+
+    async def aclose(self) -> None:
+        self._store.close()
+
+    async def __aenter__(self) -> RedisKVStorage:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()

@@ -1,0 +1,46 @@
+"""nano-graphrag's storage base classes, or stand-ins when it is not installed.
+
+RedisKVStorage subclasses nano_graphrag.base.BaseKVStorage when nano-graphrag
+imports; otherwise this module provides a dataclass with the same fields
+(namespace, global_config) and the three callbacks, so the package works
+(and is tested) without nano-graphrag and its heavy dependencies.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+T = TypeVar("T")
+
+
+@dataclass
+class StorageFields:
+    """The two fields nano-graphrag passes to every storage."""
+
+    namespace: str
+    global_config: dict[str, Any]
+
+
+try:
+    from nano_graphrag.base import BaseKVStorage
+
+    HAVE_NANO_GRAPHRAG = True
+except ImportError:  # nano-graphrag (or one of its dependencies) is not installed
+    HAVE_NANO_GRAPHRAG = False
+
+    @dataclass
+    class BaseKVStorage(StorageFields, Generic[T]):  # type: ignore[no-redef]
+        """Stand-in for nano_graphrag.base.BaseKVStorage."""
+
+        async def index_start_callback(self) -> None:
+            pass
+
+        async def index_done_callback(self) -> None:
+            pass
+
+        async def query_done_callback(self) -> None:
+            pass
+
+
+__all__ = ["BaseKVStorage", "StorageFields", "HAVE_NANO_GRAPHRAG"]

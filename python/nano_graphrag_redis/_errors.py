@@ -1,0 +1,104 @@
+"""Exceptions of nano_graphrag_redis, and the one place native errors become them.
+
+Every exception derives from `RedisKVError`; some also derive from the
+builtin a caller would naturally catch (ConnectionError, TimeoutError,
+TypeError, ValueError). `error_for(status, message)` maps a status code of
+include/ngr_redis.h to its class and keeps the native message, which the
+Go side guarantees never contains a password.
+"""
+
+from __future__ import annotations
+
+from . import _abi
+
+__all__ = [
+    "RedisKVError",
+    "RedisKVConnectionError",
+    "RedisKVTimeoutError",
+    "AuthenticationError",
+    "ClusterRedirectError",
+    "SerializationError",
+    "ValueTooLargeError",
+    "ConfigurationError",
+    "ClosedError",
+    "UsedAfterForkError",
+    "InternalError",
+    "GoPanicError",
+]
+
+
+class RedisKVError(Exception):
+    """Base of every error raised by nano_graphrag_redis.
+
+    ``status`` is the native status code (include/ngr_redis.h) when the error
+    came from the library, else None.
+    """
+
+    status: int | None = None
+
+
+class RedisKVConnectionError(RedisKVError, ConnectionError):
+    """Redis could not be reached, or the connection dropped."""
+
+
+class RedisKVTimeoutError(RedisKVError, TimeoutError):
+    """A command timed out. The outcome is unknown: it may have been applied."""
+
+
+class AuthenticationError(RedisKVError):
+    """Redis refused the credentials or the ACL forbids the command (NOAUTH, WRONGPASS, NOPERM)."""
+
+
+class ClusterRedirectError(RedisKVError):
+    """Redis Cluster kept redirecting (MOVED/ASK) beyond the retry limit."""
+
+
+class SerializationError(RedisKVError, TypeError):
+    """A value cannot be encoded as msgpack, or a stored value cannot be decoded."""
+
+
+class ValueTooLargeError(RedisKVError):
+    """A value exceeds max_value_size; the whole batch was rejected unwritten."""
+
+
+class ConfigurationError(RedisKVError, ValueError):
+    """A setting is invalid; the message names the setting."""
+
+
+class ClosedError(RedisKVError):
+    """The storage was closed; create a new one."""
+
+
+class UsedAfterForkError(RedisKVError):
+    """The process forked after the Go runtime started; the child cannot use it."""
+
+
+class InternalError(RedisKVError):
+    """An unexpected failure inside the library; the message says what."""
+
+
+class GoPanicError(InternalError):
+    """A Go panic was recovered inside the library (the process is unharmed)."""
+
+
+_BY_STATUS: dict[int, type[RedisKVError]] = {
+    _abi.NGR_ERR_INTERNAL: InternalError,
+    _abi.NGR_ERR_CONFIG: ConfigurationError,
+    _abi.NGR_ERR_CONNECTION: RedisKVConnectionError,
+    _abi.NGR_ERR_TIMEOUT: RedisKVTimeoutError,
+    _abi.NGR_ERR_AUTH: AuthenticationError,
+    _abi.NGR_ERR_REDIRECT: ClusterRedirectError,
+    _abi.NGR_ERR_SERIALIZATION: SerializationError,
+    _abi.NGR_ERR_TOO_LARGE: ValueTooLargeError,
+    _abi.NGR_ERR_CLOSED: ClosedError,
+    _abi.NGR_ERR_BAD_HANDLE: ClosedError,  # a handle is unknown once it was closed
+    _abi.NGR_ERR_PANIC: GoPanicError,
+}
+
+
+def error_for(status: int, message: str) -> RedisKVError:
+    """The exception for a non-OK native status, carrying the native message."""
+    cls = _BY_STATUS.get(status, InternalError)
+    error = cls(message or f"native status {status}")
+    error.status = status
+    return error

@@ -1,0 +1,97 @@
+"""Every storage operation, defined once and free of I/O.
+
+A `Request` is what both faces send: the op code, the msgpack payload the
+header (include/ngr_redis.h) prescribes, and how to decode the response.
+The sync face runs it with ngr_call, the async face with ngr_submit; neither
+knows anything about an operation beyond this module.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Generic, Iterable, Mapping, TypeVar
+
+import msgpack
+
+from . import _abi
+from ._errors import SerializationError
+
+T = TypeVar("T")
+
+_NIL = msgpack.packb(None)
+
+
+def unpack(data: bytes) -> Any:
+    """Decode a response (or a stored value) as msgpack."""
+    return msgpack.unpackb(data, raw=False, strict_map_key=False)
+
+
+@dataclass(frozen=True)
+class Request(Generic[T]):
+    op: int
+    payload: bytes
+    decode: Callable[[bytes], T]
+
+
+def _key(key: Any) -> str:
+    if type(key) is not str:
+        raise TypeError(f"key {key!r} must be str, not {type(key).__name__}")
+    return key
+
+
+def _keys(keys: Iterable[Any]) -> list[str]:
+    keys = list(keys)
+    if not all(type(k) is str for k in keys):
+        for k in keys:
+            _key(k)  # raises, naming the first bad key
+    return keys
+
+
+def _pack_values(data: Mapping[str, Any]) -> bytes:
+    """The whole dict in one packb; on failure, name the key whose value failed."""
+    try:
+        return msgpack.packb(data)
+    except (TypeError, ValueError, OverflowError) as exc:
+        for key, value in data.items():
+            try:
+                msgpack.packb(value)
+            except (TypeError, ValueError, OverflowError) as item_exc:
+                raise SerializationError(
+                    f"value of key {key!r} cannot be serialized to msgpack: {item_exc}; nothing was written"
+                ) from item_exc
+        raise SerializationError(f"batch cannot be serialized to msgpack: {exc}; nothing was written") from exc
+
+
+def get(id: str) -> Request[Any]:
+    return Request(_abi.NGR_OP_GET, msgpack.packb(_key(id)), unpack)
+
+
+def get_many(ids: Iterable[str], fields: Iterable[str] | None = None) -> Request[list[Any]]:
+    wanted = None if fields is None else sorted(_keys(fields))
+    return Request(_abi.NGR_OP_GET_MANY, msgpack.packb([_keys(ids), wanted]), unpack)
+
+
+def filter_missing(ids: Iterable[str]) -> Request[set[str]]:
+    return Request(_abi.NGR_OP_FILTER_MISSING, msgpack.packb(_keys(ids)), lambda b: set(unpack(b)))
+
+
+def upsert(data: Mapping[str, Any]) -> Request[int]:
+    if not isinstance(data, dict):
+        data = dict(data)
+    _keys(data)
+    return Request(_abi.NGR_OP_UPSERT, _pack_values(data), unpack)
+
+
+def delete(id: str) -> Request[bool]:
+    return Request(_abi.NGR_OP_DELETE, msgpack.packb(_key(id)), unpack)
+
+
+def _no_payload(op: int) -> Request[Any]:
+    return Request(op, _NIL, unpack)
+
+
+ALL_KEYS: Request[list[str]] = _no_payload(_abi.NGR_OP_ALL_KEYS)
+COUNT: Request[int] = _no_payload(_abi.NGR_OP_COUNT)
+DROP: Request[int] = _no_payload(_abi.NGR_OP_DROP)
+STATS: Request[dict[str, Any]] = _no_payload(_abi.NGR_OP_STATS)
+REPAIR: Request[int] = _no_payload(_abi.NGR_OP_REPAIR)

@@ -1,0 +1,74 @@
+"""SyncRedisKVStorage: the blocking face, for scripts and threads.
+
+The same operations as RedisKVStorage, one line each over _requests.py.
+Calls release the GIL while Go works, so threads run in parallel.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable, Mapping, TypeVar
+
+from . import _native
+from . import _requests as rq
+from ._base import StoreCore
+from ._compat import StorageFields
+
+T = TypeVar("T")
+
+
+@dataclass(eq=False, repr=False)
+class SyncRedisKVStorage(StoreCore, StorageFields):
+    """Blocking KV storage on Redis with the methods of RedisKVStorage, plus close()."""
+
+    def _call(self, request: rq.Request[T]) -> T:
+        return request.decode(_native.call(self._store.handle(), request.op, request.payload))
+
+    def all_keys(self) -> list[str]:
+        return self._call(rq.ALL_KEYS)
+
+    def get_by_id(self, id: str) -> Any:
+        return self._call(rq.get(id))
+
+    def get_by_ids(self, ids: Iterable[str], fields: Iterable[str] | None = None) -> list[Any]:
+        return self._call(rq.get_many(ids, fields))
+
+    def filter_keys(self, data: Iterable[str]) -> set[str]:
+        """The ids of ``data`` that are NOT stored."""
+        return self._call(rq.filter_missing(data))
+
+    def upsert(self, data: Mapping[str, Any]) -> int:
+        return self._call(rq.upsert(data))
+
+    def delete_by_id(self, id: str) -> bool:
+        return self._call(rq.delete(id))
+
+    def drop(self) -> int:
+        return self._call(rq.DROP)
+
+    def count(self) -> int:
+        return self._call(rq.COUNT)
+
+    def repair(self) -> int:
+        return self._call(rq.REPAIR)
+
+    def get_stats(self) -> dict[str, Any]:
+        return self._call(rq.STATS)
+
+    def index_start_callback(self) -> None:
+        pass
+
+    def index_done_callback(self) -> None:
+        pass
+
+    def query_done_callback(self) -> None:
+        pass
+
+    def close(self) -> None:
+        self._store.close()
+
+    def __enter__(self) -> SyncRedisKVStorage:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
