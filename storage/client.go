@@ -1,0 +1,119 @@
+package storage
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Client is one connection pool to one Redis deployment (single node,
+// cluster or sentinel), shared by every Namespace built from it. It is safe
+// for concurrent use.
+type Client struct {
+	opts     Options // resolved; holds the password, never printed
+	rdb      backend
+	topology Topology
+	closed   atomic.Bool
+	health   *healthMonitor
+
+	mu       sync.Mutex
+	counters map[string]*opCounters // per namespace name, shared by its handles
+}
+
+// New validates opts (nil = defaults), connects, detects the topology when
+// asked to, and checks the server answers PING. Errors name the option and
+// value (*ConfigError) and never contain the password.
+func New(ctx context.Context, opts *Options) (*Client, error) {
+	o, err := opts.resolve()
+	if err != nil {
+		return nil, err
+	}
+	ep, err := parseURL(o.URL)
+	if err != nil {
+		return nil, err
+	}
+	tlsCfg, err := tlsConfig(&o, ep)
+	if err != nil {
+		return nil, err
+	}
+	rdb, topology, err := connect(ctx, &o, ep, tlsCfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := rdb.Ping(ctx).Err(); err != nil {
+		rdb.Close()
+		return nil, wrapRedis("connect", err)
+	}
+	c := &Client{opts: o, rdb: rdb, topology: topology, counters: map[string]*opCounters{}}
+	c.health = startHealthMonitor(rdb, o.HealthCheckInterval, o.ReadTimeout)
+	return c, nil
+}
+
+// Topology returns the detected or configured topology (never auto).
+func (c *Client) Topology() Topology { return c.topology }
+
+// Close stops the health check and closes the pool. Later calls on the
+// client or its namespaces return ErrClosed. Closing twice is a no-op.
+func (c *Client) Close() error {
+	if c.closed.Swap(true) {
+		return nil
+	}
+	c.health.stop()
+	return c.rdb.Close()
+}
+
+func (c *Client) checkOpen() error {
+	if c.closed.Load() {
+		return ErrClosed
+	}
+	return nil
+}
+
+// Namespace returns a handle on one namespace. Handles are cheap; many
+// handles (and many namespaces) share the client's pool.
+func (c *Client) Namespace(name string) (*Namespace, error) {
+	if err := validNamespace(name); err != nil {
+		return nil, err
+	}
+	if err := c.checkOpen(); err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	ctr, ok := c.counters[name]
+	if !ok {
+		ctr = &opCounters{}
+		c.counters[name] = ctr
+	}
+	c.mu.Unlock()
+	return &Namespace{
+		c:    c,
+		name: name,
+		keys: newKeyspace(c.opts.KeyPrefix, name),
+		ttl:  c.opts.ttlFor(name),
+		ops:  ctr,
+	}, nil
+}
+
+// Namespace is one nano-graphrag KV store: ids mapped to msgpack values.
+type Namespace struct {
+	c    *Client
+	name string
+	keys *keyspace
+	ttl  time.Duration
+	ops  *opCounters
+}
+
+// Item is one id and its msgpack value, stored verbatim.
+type Item struct {
+	ID    string
+	Value []byte
+}
+
+// ttlMillis is the TTL sent to the scripts: 0 = no expiry, at least 1 ms.
+func (n *Namespace) ttlMillis() int64 {
+	if n.ttl <= 0 {
+		return 0
+	}
+	return max(n.ttl.Milliseconds(), 1)
+}

@@ -1,0 +1,67 @@
+package storage
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"time"
+)
+
+// newDialer returns the dialer every go-redis node client uses. We own the
+// dialer for one reason: go-redis v9 retries a pipeline after a read timeout
+// unconditionally, but a timeout means "outcome unknown", so with
+// RetryOnTimeout false the connection turns i/o timeouts into ErrTimeout,
+// which go-redis does not recognise as retryable. Dial errors stay
+// untouched (nothing was sent, a retry is always safe).
+func newDialer(o *Options, tlsCfg *tls.Config) func(ctx context.Context, network, addr string) (net.Conn, error) {
+	d := &net.Dialer{Timeout: o.DialTimeout, KeepAlive: 5 * time.Minute}
+	retryOnTimeout := o.RetryOnTimeout
+	return func(ctx context.Context, network, addr string) (net.Conn, error) {
+		conn, err := d.DialContext(ctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		if tlsCfg != nil {
+			cfg := tlsCfg.Clone()
+			if cfg.ServerName == "" {
+				host, _, _ := net.SplitHostPort(addr)
+				cfg.ServerName = host
+			}
+			tc := tls.Client(conn, cfg)
+			if err := tc.HandshakeContext(ctx); err != nil {
+				conn.Close()
+				return nil, fmt.Errorf("storage: TLS handshake with %s: %w", addr, err)
+			}
+			conn = tc
+		}
+		if !retryOnTimeout {
+			conn = &timeoutFinalConn{Conn: conn}
+		}
+		return conn, nil
+	}
+}
+
+// timeoutFinalConn reports i/o timeouts as ErrTimeout, a plain error that
+// go-redis does not retry. It deliberately does not expose the inner net.Conn
+// nor the net.Error interface.
+type timeoutFinalConn struct{ net.Conn }
+
+func (c *timeoutFinalConn) Read(b []byte) (int, error) {
+	n, err := c.Conn.Read(b)
+	return n, finalTimeout(err)
+}
+
+func (c *timeoutFinalConn) Write(b []byte) (int, error) {
+	n, err := c.Conn.Write(b)
+	return n, finalTimeout(err)
+}
+
+func finalTimeout(err error) error {
+	var ne net.Error
+	if err != nil && errors.As(err, &ne) && ne.Timeout() {
+		return ErrTimeout
+	}
+	return err
+}

@@ -1,0 +1,103 @@
+package storage
+
+import (
+	"context"
+	"errors"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// Reads go to the value keys only: a value key is the truth (it expires by
+// itself), the index is only for listing and counting.
+
+// Get returns the value stored under id, or nil, nil when there is none.
+func (n *Namespace) Get(ctx context.Context, id string) ([]byte, error) {
+	if err := n.c.checkOpen(); err != nil {
+		return nil, err
+	}
+	stored, err := n.c.rdb.Get(ctx, n.keys.valueKey(id)).Bytes()
+	if errors.Is(err, redis.Nil) {
+		n.ops.countReads(0, 1)
+		return nil, nil
+	}
+	if err != nil {
+		return nil, wrapRedis("get", err)
+	}
+	n.ops.countReads(1, 1)
+	return decodeValue(id, stored)
+}
+
+// GetMany returns one entry per id, in the order of ids, nil for a missing
+// id. With fields != nil, each map value is cut to those top-level keys.
+// Ids are read in pipelined round trips of BatchSize GETs.
+func (n *Namespace) GetMany(ctx context.Context, ids []string, fields []string) ([][]byte, error) {
+	if err := n.c.checkOpen(); err != nil {
+		return nil, err
+	}
+	want := fieldSet(fields)
+	out := make([][]byte, len(ids))
+	hits := 0
+	err := perID(ctx, n, "get_many", ids,
+		func(pipe redis.Pipeliner, key string) *redis.StringCmd { return pipe.Get(ctx, key) },
+		func(i int, cmd *redis.StringCmd) error {
+			stored, err := cmd.Bytes()
+			if err != nil { // redis.Nil: perID lets only misses through
+				return nil
+			}
+			value, err := decodeValue(ids[i], stored)
+			if err == nil && want != nil {
+				value, err = project(ids[i], value, want)
+			}
+			out[i] = value
+			hits++
+			return err
+		})
+	if err != nil {
+		return nil, err
+	}
+	n.ops.countReads(hits, len(ids))
+	return out, nil
+}
+
+// FilterMissing returns the ids that are NOT stored, in input order
+// (duplicates kept), using pipelined EXISTS.
+func (n *Namespace) FilterMissing(ctx context.Context, ids []string) ([]string, error) {
+	if err := n.c.checkOpen(); err != nil {
+		return nil, err
+	}
+	missing := []string{}
+	err := perID(ctx, n, "filter_missing", ids,
+		func(pipe redis.Pipeliner, key string) *redis.IntCmd { return pipe.Exists(ctx, key) },
+		func(i int, cmd *redis.IntCmd) error {
+			if cmd.Val() == 0 {
+				missing = append(missing, ids[i])
+			}
+			return nil
+		})
+	if err != nil {
+		return nil, err
+	}
+	return missing, nil
+}
+
+// perID sends one command per id's value key, in pipelined round trips of
+// BatchSize commands, and hands each answer (with the id's position) to use.
+func perID[C redis.Cmder](ctx context.Context, n *Namespace, op string, ids []string,
+	send func(pipe redis.Pipeliner, key string) C, use func(i int, cmd C) error) error {
+	for _, r := range chunks(len(ids), n.c.opts.BatchSize) {
+		pipe := n.c.rdb.Pipeline()
+		cmds := make([]C, 0, r[1]-r[0])
+		for _, id := range ids[r[0]:r[1]] {
+			cmds = append(cmds, send(pipe, n.keys.valueKey(id)))
+		}
+		if _, err := execPipeline(ctx, op, pipe); err != nil {
+			return err
+		}
+		for i, cmd := range cmds {
+			if err := use(r[0]+i, cmd); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

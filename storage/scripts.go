@@ -1,0 +1,74 @@
+package storage
+
+import "github.com/redis/go-redis/v9"
+
+// Lua scripts, one per bucket-level change. Each declares EVERY key it
+// touches in KEYS (all in one slot thanks to the {ns:b} tag): Redis 7
+// refuses undeclared keys while a slot migrates, and a script that fails
+// half-way is not rolled back. Each takes the time from the server (TIME),
+// so that value expiry and index score agree exactly, whatever the clients'
+// clocks say. Scripts are sent with EVAL inside ordinary pipelines: the body
+// is small next to the values, and EVAL never hits NOSCRIPT after a restart
+// or a failover.
+
+// luaNow is the server time in milliseconds, as a number.
+const luaNow = `local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+`
+
+// upsertScript: KEYS = index, value keys...; ARGV = ttl_ms, then id and
+// value for each value key. Values expire at now+ttl (SET PXAT) and the index
+// scores them with the same number; +inf without TTL. Expired index entries
+// are trimmed, and the index itself lives as long as its newest value.
+var upsertScript = redis.NewScript(luaNow + `
+local ttl = tonumber(ARGV[1])
+local score = '+inf'
+if ttl > 0 then score = string.format('%.0f', now + ttl) end
+for i = 2, #KEYS do
+  local id, val = ARGV[2 * i - 2], ARGV[2 * i - 1]
+  if ttl > 0 then
+    redis.call('SET', KEYS[i], val, 'PXAT', score)
+  else
+    redis.call('SET', KEYS[i], val)
+  end
+  redis.call('ZADD', KEYS[1], score, id)
+end
+if ttl > 0 then
+  redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. string.format('%.0f', now))
+  redis.call('PEXPIREAT', KEYS[1], score)
+else
+  redis.call('PERSIST', KEYS[1])
+end
+return #KEYS - 1
+`)
+
+// countScript: KEYS = index. Live ids are those scored at or after now.
+var countScript = redis.NewScript(luaNow + `
+return redis.call('ZCOUNT', KEYS[1], string.format('%.0f', now), '+inf')
+`)
+
+// liveMembersScript: KEYS = index. The ids of live values.
+var liveMembersScript = redis.NewScript(luaNow + `
+return redis.call('ZRANGE', KEYS[1], string.format('%.0f', now), '+inf', 'BYSCORE')
+`)
+
+// removeScript: KEYS = index, value keys...; ARGV = onlyMissing flag, then
+// the id of each value key. Unlinks each value (unless onlyMissing, used by
+// Repair, where only ids whose value is gone are dropped from the index) and
+// removes the id from the index. Returns the number of live values unlinked
+// (Drop) or of index entries removed (Repair).
+var removeScript = redis.NewScript(`
+local onlyMissing = ARGV[1] == '1'
+local n = 0
+for i = 2, #KEYS do
+  if onlyMissing then
+    if redis.call('EXISTS', KEYS[i]) == 0 then
+      n = n + redis.call('ZREM', KEYS[1], ARGV[i])
+    end
+  else
+    n = n + redis.call('UNLINK', KEYS[i])
+    redis.call('ZREM', KEYS[1], ARGV[i])
+  end
+end
+return n
+`)

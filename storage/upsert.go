@@ -1,0 +1,138 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// Upsert stores every item (full-value overwrite) and returns how many it
+// wrote. The whole batch is validated first: one bad value rejects the batch
+// and nothing is written. Items are grouped by bucket; each group is one
+// atomic script (value keys and index together), and groups are sent in
+// pipeline round trips of at most BatchSize items and 8 MiB. A failure
+// between round trips leaves earlier groups written, each one consistent.
+// Empty ids are allowed (nano-graphrag never makes them, Python accepts them);
+// with duplicate ids the last one wins.
+func (n *Namespace) Upsert(ctx context.Context, items []Item) (int, error) {
+	if err := n.c.checkOpen(); err != nil {
+		return 0, err
+	}
+	stored, err := n.prepare(items)
+	if err != nil || len(items) == 0 {
+		return 0, err
+	}
+	groups := groupByBucket(len(items), func(i int) string { return items[i].ID })
+	ttl := n.ttlMillis()
+	trip := n.newWriteTrip()
+	for b, positions := range groups {
+		for len(positions) > 0 {
+			take := fitting(positions, stored, n.c.opts.BatchSize)
+			if trip.items+take > n.c.opts.BatchSize || trip.bytes+sizeOf(positions[:take], stored) > maxBatchBytes {
+				if err := trip.flush(ctx); err != nil {
+					return 0, err
+				}
+			}
+			trip.addGroup(ctx, b, positions[:take], items, stored, ttl)
+			positions = positions[take:]
+		}
+	}
+	if err := trip.flush(ctx); err != nil {
+		return 0, err
+	}
+	n.ops.upserts.Add(1)
+	n.ops.itemsWritten.Add(uint64(len(items)))
+	return len(items), nil
+}
+
+// prepare validates the whole batch and returns the bytes to store.
+func (n *Namespace) prepare(items []Item) ([][]byte, error) {
+	maxSize := n.c.opts.MaxValueSize
+	for _, it := range items {
+		switch {
+		case len(it.Value) > maxSize:
+			return nil, &ValueTooLargeError{Key: it.ID, Size: len(it.Value), Max: maxSize}
+		case len(it.Value) == 0:
+			return nil, corruptValue(it.ID, "empty value is not msgpack; batch rejected, nothing written")
+		case it.Value[0] == compressedMarker:
+			return nil, corruptValue(it.ID, "first byte 0xc1 is never valid msgpack; batch rejected, nothing written")
+		}
+	}
+	stored := make([][]byte, len(items))
+	for i, it := range items {
+		stored[i] = encodeValue(it.Value, n.c.opts.CompressThreshold)
+	}
+	return stored, nil
+}
+
+// fitting returns how many leading positions fit in one script: at most
+// maxItems and maxBatchBytes, but always at least one.
+func fitting(positions []int, stored [][]byte, maxItems int) int {
+	take, bytes := 0, 0
+	for _, p := range positions {
+		if take == maxItems || (take > 0 && bytes+len(stored[p]) > maxBatchBytes) {
+			break
+		}
+		take++
+		bytes += len(stored[p])
+	}
+	return take
+}
+
+func sizeOf(positions []int, stored [][]byte) int {
+	total := 0
+	for _, p := range positions {
+		total += len(stored[p])
+	}
+	return total
+}
+
+// writeTrip accumulates bucket scripts for one pipeline round trip.
+type writeTrip struct {
+	n            *Namespace
+	pipe         redis.Pipeliner
+	items, bytes int
+}
+
+func (n *Namespace) newWriteTrip() *writeTrip {
+	return &writeTrip{n: n, pipe: n.c.rdb.Pipeline()}
+}
+
+func (t *writeTrip) addGroup(ctx context.Context, bucket int, positions []int, items []Item, stored [][]byte, ttl int64) {
+	keys := make([]string, 0, 1+len(positions))
+	args := make([]any, 0, 1+2*len(positions))
+	keys = append(keys, t.n.keys.indexKey(bucket))
+	args = append(args, ttl)
+	for _, p := range positions {
+		keys = append(keys, t.n.keys.valueKeyIn(bucket, items[p].ID))
+		args = append(args, items[p].ID, stored[p])
+		t.bytes += len(stored[p])
+	}
+	t.items += len(positions)
+	upsertScript.Eval(ctx, t.pipe, keys, args...)
+}
+
+// flush sends the round trip. With WaitReplicas, WAIT rides in the same
+// pipeline, hence on the connection that wrote (WAIT is per connection).
+func (t *writeTrip) flush(ctx context.Context) error {
+	if t.items == 0 {
+		return nil
+	}
+	var wait *redis.Cmd
+	if want := t.n.c.opts.WaitReplicas; want > 0 {
+		wait = t.pipe.Do(ctx, "WAIT", want, t.n.c.opts.WaitTimeout.Milliseconds())
+	}
+	_, err := execPipeline(ctx, "upsert", t.pipe)
+	t.pipe, t.items, t.bytes = t.n.c.rdb.Pipeline(), 0, 0
+	if err != nil {
+		return err
+	}
+	if wait == nil {
+		return nil
+	}
+	if acked, _ := wait.Int64(); acked < int64(t.n.c.opts.WaitReplicas) {
+		return fmt.Errorf("%w: %d of %d replicas within %s", ErrNotReplicated, acked, t.n.c.opts.WaitReplicas, t.n.c.opts.WaitTimeout)
+	}
+	return nil
+}
