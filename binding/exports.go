@@ -13,14 +13,22 @@ import "C"
 import (
 	"bytes"
 	"context"
-	"os"
 	"unsafe"
 )
 
 func main() {} // required by -buildmode=c-shared, never run
 
-// testHooks enables ngr_debug_panic; read once when the library loads.
-var testHooks = os.Getenv("NGR_TEST_HOOKS") == "1"
+// testHooks enables ngr_debug_panic; read once when the library loads. It
+// asks libc, not os.Getenv: in a c-shared library Go only sees the
+// environment the process started with, not what the host set since
+// (Python's os.environ[...] = ... before the first use).
+var testHooks = hostEnv("NGR_TEST_HOOKS") == "1"
+
+func hostEnv(name string) string {
+	cname := C.CString(name)
+	defer C.free(unsafe.Pointer(cname))
+	return C.GoString(C.getenv(cname))
+}
 
 //export ngr_abi_version
 func ngr_abi_version() C.int32_t { return abiVersion }

@@ -18,7 +18,7 @@ import os
 import struct
 import threading
 import weakref
-from typing import TypeVar
+from typing import Callable, TypeVar
 
 from . import _abi, _native
 from ._errors import ClosedError, RedisKVError
@@ -39,12 +39,6 @@ class _LoopQueue:
         loop.add_reader(self.fd, self._on_readable)
         # The loop going away closes the native queue (frees untaken results).
         self.finalizer = weakref.finalize(loop, _close_quietly, self.cq)
-
-    def submit(self, loop: asyncio.AbstractEventLoop, handle: int, op: int, payload: bytes) -> tuple[int, asyncio.Future[bytes]]:
-        ticket = _native.submit(self.cq, handle, op, payload)
-        future: asyncio.Future[bytes] = loop.create_future()
-        self.pending[ticket] = future
-        return ticket, future
 
     def cancel(self, ticket: int) -> None:
         if ticket in self.pending:
@@ -96,15 +90,27 @@ def _queue_for(loop: asyncio.AbstractEventLoop) -> _LoopQueue:
 
 async def run(handle: int, request: Request[T]) -> T:
     """Run a request on the current event loop without blocking it."""
+    response = await _complete(lambda cq: _native.submit(cq, handle, request.op, request.payload))
+    return request.decode(response)
+
+
+async def debug_panic() -> bytes:
+    """Test hook (NGR_TEST_HOOKS=1): a ticket whose goroutine panics; raises GoPanicError."""
+    return await _complete(lambda cq: _native.debug_panic(cq, in_background=True))
+
+
+async def _complete(start: Callable[[int], int]) -> bytes:
+    """Start a ticket on this loop's queue (start(cq) -> ticket) and await its response."""
     loop = asyncio.get_running_loop()
     queue = _queue_for(loop)
-    ticket, future = queue.submit(loop, handle, request.op, request.payload)
+    ticket = start(queue.cq)
+    future: asyncio.Future[bytes] = loop.create_future()
+    queue.pending[ticket] = future
     try:
-        response = await future
+        return await future
     except asyncio.CancelledError:
         queue.cancel(ticket)
         raise
-    return request.decode(response)
 
 
 def close_loop_queue(loop: asyncio.AbstractEventLoop) -> None:

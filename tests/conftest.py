@@ -1,0 +1,97 @@
+"""Shared fixtures: real Redis servers from the environment, and the two faces.
+
+The servers come from scripts/redis/with-redis.sh (`make test`); a missing
+variable fails the test rather than skipping it. `kv` runs a test through
+both faces (sync and asyncio) on both topologies (single node and cluster):
+the sync face is wrapped so every test is written once, with ``await``.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from typing import Any
+
+import pytest
+
+# ngr_debug_panic is enabled by this variable when the library loads (lazily, later).
+os.environ.setdefault("NGR_TEST_HOOKS", "1")
+
+from nano_graphrag_redis import RedisKVStorage, SyncRedisKVStorage  # noqa: E402
+
+HINT = "run through scripts/redis/with-redis.sh or make test"
+TOPOLOGY_ENV = {"single": "NGR_TEST_REDIS_URL", "cluster": "NGR_TEST_CLUSTER_URL"}
+
+
+def require_env(name: str) -> str:
+    value = os.environ.get(name)
+    if not value:
+        pytest.fail(f"{name} is not set: {HINT}")
+    return value
+
+
+@pytest.fixture(params=sorted(TOPOLOGY_ENV))
+def redis_url(request: pytest.FixtureRequest) -> str:
+    return require_env(TOPOLOGY_ENV[request.param])
+
+
+@pytest.fixture
+def single_url() -> str:
+    return require_env("NGR_TEST_REDIS_URL")
+
+
+@pytest.fixture
+def namespace() -> str:
+    # Test runs share the servers: every test gets its own namespace.
+    return "t_" + uuid.uuid4().hex[:16]
+
+
+class SyncAsAsync:
+    """SyncRedisKVStorage with awaitable methods, so one test body serves both faces."""
+
+    def __init__(self, store: SyncRedisKVStorage) -> None:
+        self.store = store
+
+    def __getattr__(self, name: str) -> Any:
+        method = getattr(self.store, name)
+
+        async def call(*args: Any, **kwargs: Any) -> Any:
+            return method(*args, **kwargs)
+
+        return call
+
+    async def close(self) -> None:
+        self.store.close()
+
+
+class AsyncFace:
+    """RedisKVStorage as is, with close() meaning aclose()."""
+
+    def __init__(self, store: RedisKVStorage) -> None:
+        self.store = store
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.store, name)
+
+    async def close(self) -> None:
+        await self.store.aclose()
+
+
+def make_face(face: str, namespace: str, global_config: dict[str, Any]) -> Any:
+    if face == "sync":
+        return SyncAsAsync(SyncRedisKVStorage(namespace=namespace, global_config=global_config))
+    return AsyncFace(RedisKVStorage(namespace=namespace, global_config=global_config))
+
+
+@pytest.fixture(params=["sync", "async"])
+def face(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture
+async def kv(face: str, redis_url: str, namespace: str):
+    store = make_face(face, namespace, {"redis_url": redis_url})
+    yield store
+    if not store.store.closed:
+        await store.drop()
+        await store.close()

@@ -1,0 +1,55 @@
+"""The ABI is declared three times (include/ngr_redis.h, binding/*.go,
+_abi.py); these tests fail as soon as the three disagree."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from nano_graphrag_redis import _abi, _native
+
+ROOT = Path(__file__).resolve().parents[1]
+HEADER = (ROOT / "include" / "ngr_redis.h").read_text()
+GO_CODES = (ROOT / "binding" / "codes.go").read_text()
+GO_SOURCES = "\n".join(p.read_text() for p in (ROOT / "binding").glob("*.go"))
+
+
+def header_enum(name: str) -> dict[str, int]:
+    body = re.search(r"typedef enum %s \{(.*?)\}" % name, HEADER, re.S)
+    assert body, f"enum {name} not found in the header"
+    return {k: int(v) for k, v in re.findall(r"\b(NGR_\w+)\s*=\s*(\d+)", body.group(1))}
+
+
+def go_codes() -> dict[str, int]:
+    # Lines like: statusConfig int32 = 2 // NGR_ERR_CONFIG
+    return {k: int(v) for v, k in re.findall(r"int32 = (\d+)\s*// (NGR_\w+)", GO_CODES)}
+
+
+def python_codes() -> dict[str, int]:
+    return {k: v for k, v in vars(_abi).items() if k.startswith("NGR_") and isinstance(v, int)}
+
+
+def test_header_go_and_python_status_and_op_codes_agree():
+    header = header_enum("ngr_status") | header_enum("ngr_op")
+    assert len(header) == 25
+    assert go_codes() == header
+    assert python_codes() == header
+
+
+def test_abi_version_agrees_everywhere_and_at_runtime():
+    header_version = int(re.search(r"#define NGR_ABI_VERSION (\d+)", HEADER).group(1))
+    go_version = int(re.search(r"const abiVersion = (\d+)", GO_CODES).group(1))
+    assert header_version == go_version == _abi.ABI_VERSION
+    assert _abi.lib().ngr_abi_version() == header_version
+
+
+def test_every_header_function_is_exported_by_go_and_declared_in_python():
+    declared = set(re.findall(r"^(?:int32_t|int64_t|void)\s+(ngr_\w+)\(", HEADER, re.M))
+    exported = set(re.findall(r"^//export (ngr_\w+)$", GO_SOURCES, re.M))
+    assert len(declared) == 12
+    assert exported == declared
+    assert set(_abi._SIGNATURES) == declared
+
+
+def test_handle_count_is_callable():
+    assert _native.handle_count() >= 0
