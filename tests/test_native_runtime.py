@@ -19,10 +19,27 @@ from nano_graphrag_redis import GoPanicError, RedisKVStorage, SyncRedisKVStorage
 SCRIPT_TIMEOUT = 120
 
 
+# Prepended to every script: waits for a forked child, killing it if it hangs.
+SCRIPT_PRELUDE = """
+import os, sys, time
+
+def wait_child(pid, timeout=30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            assert os.waitstatus_to_exitcode(status) == 0, status
+            return
+        time.sleep(0.05)
+    os.kill(pid, 9)
+    sys.exit("child hung")
+"""
+
+
 def run_script(code: str, *, timeout: float = SCRIPT_TIMEOUT) -> subprocess.CompletedProcess[str]:
     """Run Python code in a fresh interpreter (same env: server URLs, NGR_TEST_HOOKS)."""
     proc = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code)],
+        [sys.executable, "-c", SCRIPT_PRELUDE + textwrap.dedent(code)],
         capture_output=True, text=True, timeout=timeout, env=dict(os.environ),
     )
     assert proc.returncode == 0, f"script failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}"
@@ -151,7 +168,6 @@ def test_sixteen_threads_on_the_sync_face(redis_url, namespace):
 
 def test_inherited_storage_in_forked_child_raises_instead_of_hanging(single_url, namespace):
     proc = run_script(f"""
-        import os, sys, time
         from nano_graphrag_redis import SyncRedisKVStorage, UsedAfterForkError
         kv = SyncRedisKVStorage({namespace!r}, {{"redis_url": {single_url!r}}})
         kv.upsert({{"a": 1}})  # the Go runtime is running in this parent now
@@ -167,16 +183,7 @@ def test_inherited_storage_in_forked_child_raises_instead_of_hanging(single_url,
                     if "after the fork" not in str(exc):
                         code = 4
             os._exit(code)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            done, status = os.waitpid(pid, os.WNOHANG)
-            if done:
-                break
-            time.sleep(0.05)
-        else:
-            os.kill(pid, 9)
-            sys.exit("child hung")
-        assert os.waitstatus_to_exitcode(status) == 0, status
+        wait_child(pid)
         assert kv.get_by_id("a") == 1  # the parent is unaffected
         kv.drop()
         print("ok")
@@ -186,7 +193,6 @@ def test_inherited_storage_in_forked_child_raises_instead_of_hanging(single_url,
 
 def test_storage_created_only_in_the_child_works(single_url, namespace):
     proc = run_script(f"""
-        import os, sys, time
         from nano_graphrag_redis import SyncRedisKVStorage, _abi
         assert not _abi.loaded()  # importing does not start the Go runtime
         pid = os.fork()
@@ -194,16 +200,7 @@ def test_storage_created_only_in_the_child_works(single_url, namespace):
             kv = SyncRedisKVStorage({namespace!r}, {{"redis_url": {single_url!r}}})
             kv.upsert({{"child": 1}})
             os._exit(0 if kv.get_by_id("child") == 1 else 3)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            done, status = os.waitpid(pid, os.WNOHANG)
-            if done:
-                break
-            time.sleep(0.05)
-        else:
-            os.kill(pid, 9)
-            sys.exit("child hung")
-        assert os.waitstatus_to_exitcode(status) == 0, status
+        wait_child(pid)
         kv = SyncRedisKVStorage({namespace!r}, {{"redis_url": {single_url!r}}})
         assert kv.get_by_id("child") == 1  # parent, still never loaded before the fork
         kv.drop()
