@@ -62,6 +62,7 @@ def test_none_and_empty_mean_unset():
         ("REDIS_MAX_RETRY_BACKOFF", "0.5", "max_retry_backoff", 0.5),
         ("REDIS_RETRY_ON_TIMEOUT", "false", "retry_on_timeout", False),
         ("REDIS_HEALTH_CHECK_INTERVAL", "30", "health_check_interval", 30),
+        ("REDIS_HEALTH_CHECK_INTERVAL", "-1", "health_check_interval", -1),
         ("REDIS_KEY_PREFIX", "myapp", "key_prefix", "myapp"),
         ("REDIS_COMPRESS_THRESHOLD", "4096", "compress_threshold", 4096),
         ("REDIS_MAX_VALUE_SIZE", "1048576", "max_value_size", 1048576),

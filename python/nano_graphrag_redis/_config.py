@@ -248,7 +248,7 @@ _SPECS: tuple[_Spec, ...] = (
     _Spec("min_retry_backoff", ("REDIS_MIN_RETRY_BACKOFF",), _seconds),
     _Spec("max_retry_backoff", ("REDIS_MAX_RETRY_BACKOFF",), _seconds),
     _Spec("retry_on_timeout", ("REDIS_RETRY_ON_TIMEOUT",), _bool),
-    _Spec("health_check_interval", ("REDIS_HEALTH_CHECK_INTERVAL",), _seconds),
+    _Spec("health_check_interval", ("REDIS_HEALTH_CHECK_INTERVAL",), _number),  # negative = off
     _Spec("key_prefix", ("REDIS_KEY_PREFIX",), _key_prefix),
     _Spec("compress_threshold", ("REDIS_COMPRESS_THRESHOLD",), _integer(0)),
     _Spec("max_value_size", ("REDIS_MAX_VALUE_SIZE",), _integer(0)),
