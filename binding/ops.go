@@ -156,12 +156,19 @@ func encodeRawArray(values [][]byte) []byte {
 	return buf.Bytes()
 }
 
-// marshalResult encodes a storage result, or passes its error on.
+// marshalResult encodes a storage result (integers in their smallest form),
+// or passes its error on.
 func marshalResult[T any](v T, err error) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return msgpack.Marshal(v)
+	var buf bytes.Buffer
+	enc := msgpack.NewEncoder(&buf)
+	enc.UseCompactInts(true)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
 
 // marshalList encodes a list of ids; an empty result is [] rather than nil.

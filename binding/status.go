@@ -59,16 +59,27 @@ func statusOf(err error) int32 {
 	}
 }
 
-// isAuthReply catches auth failures go-redis reports as plain replies, e.g.
-// during the HELLO/AUTH handshake ("WRONGPASS ...", "NOAUTH ...").
-func isAuthReply(err error) bool {
-	msg := err.Error()
-	for _, prefix := range []string{"NOAUTH", "WRONGPASS", "NOPERM", "ERR AUTH", "ERR invalid password"} {
-		if strings.Contains(msg, prefix) {
+// replyHas reports whether the Redis error reply in err's chain starts with
+// one of prefixes. go-redis types the replies it parses itself, but its
+// string fallbacks look at the whole (wrapped) message, so we look at the
+// reply alone.
+func replyHas(err error, prefixes ...string) bool {
+	var reply redis.Error
+	if !errors.As(err, &reply) {
+		return false
+	}
+	msg := strings.TrimPrefix(reply.Error(), "ERR ")
+	for _, p := range prefixes {
+		if strings.HasPrefix(msg, p) {
 			return true
 		}
 	}
 	return false
+}
+
+// isAuthReply: NOAUTH, WRONGPASS, NOPERM, also during the HELLO/AUTH handshake.
+func isAuthReply(err error) bool {
+	return replyHas(err, "NOAUTH", "WRONGPASS", "NOPERM", "AUTH", "invalid password")
 }
 
 // isRedirect is a MOVED or ASK reply that reached us: go-redis follows them
@@ -76,7 +87,7 @@ func isAuthReply(err error) bool {
 func isRedirect(err error) bool {
 	_, moved := redis.IsMovedError(err)
 	_, ask := redis.IsAskError(err)
-	return moved || ask
+	return moved || ask || replyHas(err, "MOVED ", "ASK ")
 }
 
 // isConnectionError is a refused, reset or dropped connection, or a cluster
@@ -88,5 +99,6 @@ func isConnectionError(err error) bool {
 		errors.Is(err, syscall.EPIPE) || errors.Is(err, net.ErrClosed) ||
 		errors.As(err, &opErr) || redis.IsClusterDownError(err) ||
 		redis.IsLoadingError(err) || redis.IsMasterDownError(err) ||
+		replyHas(err, "CLUSTERDOWN", "LOADING", "MASTERDOWN") ||
 		strings.Contains(err.Error(), "connection refused")
 }

@@ -1,0 +1,70 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"syscall"
+	"testing"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/stretchr/testify/assert"
+
+	"github.com/nanographrag/nano-graphrag-redis/storage"
+)
+
+// replyError is a Redis error reply as go-redis reports it.
+type replyError string
+
+func (e replyError) Error() string { return string(e) }
+func (replyError) RedisError()     {}
+
+var _ redis.Error = replyError("")
+
+func TestStatusOfMapsEveryKind(t *testing.T) {
+	wrap := func(err error) error { return fmt.Errorf("storage: get: %w", err) }
+	cases := map[string]struct {
+		err    error
+		status int32
+	}{
+		"nil":             {nil, statusOK},
+		"panic":           {&panicError{value: "boom"}, statusPanic},
+		"bad handle":      {errBadHandle, statusBadHandle},
+		"pending":         {errPending, statusPending},
+		"bad request":     {fmt.Errorf("%w: unknown op 99", errBadRequest), statusBadRequest},
+		"hooks disabled":  {errHooksDisabled, statusBadRequest},
+		"bad msgpack":     {msgpackDecodeError("get", io.ErrUnexpectedEOF), statusSerialization},
+		"corrupt value":   {wrap(storage.ErrCorruptValue), statusSerialization},
+		"cancelled":       {wrap(context.Canceled), statusCancelled},
+		"store closed":    {wrap(storage.ErrClosed), statusClosed},
+		"redis closed":    {wrap(redis.ErrClosed), statusClosed},
+		"queue closed":    {errQueueClosed, statusClosed},
+		"config":          {&storage.ConfigError{Option: "pool_size", Value: "-1"}, statusConfig},
+		"too large":       {&storage.ValueTooLargeError{Key: "k", Size: 10, Max: 5}, statusTooLarge},
+		"noauth":          {wrap(replyError("NOAUTH Authentication required.")), statusAuth},
+		"wrongpass":       {wrap(replyError("WRONGPASS invalid username-password pair")), statusAuth},
+		"noperm":          {wrap(replyError("NOPERM this user has no permissions")), statusAuth},
+		"moved":           {wrap(replyError("MOVED 3999 127.0.0.1:6381")), statusRedirect},
+		"ask":             {wrap(replyError("ASK 3999 127.0.0.1:6381")), statusRedirect},
+		"timeout":         {wrap(storage.ErrTimeout), statusTimeout},
+		"not replicated":  {wrap(storage.ErrNotReplicated), statusTimeout},
+		"deadline":        {wrap(context.DeadlineExceeded), statusTimeout},
+		"pool timeout":    {wrap(redis.ErrPoolTimeout), statusTimeout},
+		"refused":         {wrap(&net.OpError{Op: "dial", Err: syscall.ECONNREFUSED}), statusConnection},
+		"reset":           {wrap(syscall.ECONNRESET), statusConnection},
+		"eof":             {wrap(io.EOF), statusConnection},
+		"clusterdown":     {wrap(replyError("CLUSTERDOWN The cluster is down")), statusConnection},
+		"anything else":   {errors.New("something odd"), statusInternal},
+		"redacted config": {redactedError{&storage.ConfigError{Option: "url"}, []string{"pw"}}, statusConfig},
+	}
+	for name, c := range cases {
+		assert.Equal(t, c.status, statusOf(c.err), name)
+	}
+}
+
+func TestRedactedErrorScrubsTheMessage(t *testing.T) {
+	err := redactedError{errors.New("dial redis://:hunter2@h:1 failed"), []string{"hunter2"}}
+	assert.Equal(t, "dial redis://:***@h:1 failed", err.Error())
+}
