@@ -14,14 +14,18 @@ import (
 
 // kvCase runs against one server; every case runs on single AND cluster.
 type kvCase struct {
-	name string
-	run  func(t *testing.T, srv server)
+	name        string
+	run         func(t *testing.T, srv server)
+	clusterOnly bool // not registered at all on single (never skipped)
 }
 
 func TestKV(t *testing.T) {
 	for _, srv := range servers(t) {
 		t.Run(srv.name, func(t *testing.T) {
 			for _, tc := range kvCases {
+				if tc.clusterOnly && srv.name != "cluster" {
+					continue
+				}
 				t.Run(tc.name, func(t *testing.T) {
 					t.Parallel()
 					tc.run(t, srv)
@@ -32,20 +36,21 @@ func TestKV(t *testing.T) {
 }
 
 var kvCases = []kvCase{
-	{"every_operation", testEveryOperation},
-	{"order_and_missing_ids", testOrderAndMissing},
-	{"fields_projection", testFieldsProjection},
-	{"binary_safe_ids", testBinarySafeIDs},
-	{"empty_batches", testEmptyBatches},
-	{"batch_of_100k", testBatchOf100k},
-	{"ttl_expiry_exact_count", testTTLExpiry},
-	{"namespace_isolation", testNamespaceIsolation},
-	{"concurrent_upserts_same_keys", testConcurrentUpserts},
-	{"rejected_batch_writes_nothing", testRejectedBatch},
-	{"compression_round_trip", testCompression},
-	{"repair_after_value_deleted_behind_our_back", testRepair},
-	{"closed_client", testClosed},
-	{"topology_detected", testTopologyDetected},
+	{name: "every_operation", run: testEveryOperation},
+	{name: "order_and_missing_ids", run: testOrderAndMissing},
+	{name: "fields_projection", run: testFieldsProjection},
+	{name: "binary_safe_ids", run: testBinarySafeIDs},
+	{name: "empty_batches", run: testEmptyBatches},
+	{name: "batch_of_100k", run: testBatchOf100k},
+	{name: "ttl_expiry_exact_count", run: testTTLExpiry},
+	{name: "namespace_isolation", run: testNamespaceIsolation},
+	{name: "concurrent_upserts_same_keys", run: testConcurrentUpserts},
+	{name: "rejected_batch_writes_nothing", run: testRejectedBatch},
+	{name: "compression_round_trip", run: testCompression},
+	{name: "repair_after_value_deleted_behind_our_back", run: testRepair},
+	{name: "closed_client", run: testClosed},
+	{name: "topology_detected", run: testTopologyDetected},
+	{name: "slot_migrated_during_reads_and_writes", run: testSlotMigration, clusterOnly: true},
 }
 
 func testEveryOperation(t *testing.T, srv server) {

@@ -92,6 +92,8 @@ func newCluster(o *Options, ep endpoint, tlsCfg *tls.Config) (backend, error) {
 		MinRetryBackoff:            n.MinRetryBackoff,
 		MaxRetryBackoff:            n.MaxRetryBackoff,
 		DialTimeout:                n.DialTimeout,
+		DialerRetries:              n.DialerRetries,
+		DialerRetryTimeout:         n.DialerRetryTimeout,
 		ReadTimeout:                n.ReadTimeout,
 		WriteTimeout:               n.WriteTimeout,
 		ContextTimeoutEnabled:      n.ContextTimeoutEnabled,
@@ -162,6 +164,8 @@ func nodeOptions(o *Options, ep endpoint, addr string, tlsCfg *tls.Config) *redi
 		MinRetryBackoff:       o.MinRetryBackoff,
 		MaxRetryBackoff:       o.MaxRetryBackoff,
 		DialTimeout:           o.DialTimeout,
+		DialerRetries:         1, // one dial per attempt: MaxRetries with backoff is the retry policy
+		DialerRetryTimeout:    o.MinRetryBackoff,
 		ReadTimeout:           o.ReadTimeout,
 		WriteTimeout:          o.WriteTimeout,
 		ContextTimeoutEnabled: true, // a caller's deadline bounds every call

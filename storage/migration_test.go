@@ -1,0 +1,199 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// testSlotMigration (TestKV/cluster/slot_migrated_during_reads_and_writes) moves the slot of one
+// bucket to another master by hand (SETSLOT IMPORTING/MIGRATING, MIGRATE
+// key by key, SETSLOT NODE) while goroutines upsert and read; afterwards
+// every value and the exact count must be right.
+func testSlotMigration(t *testing.T, srv server) {
+	ctx := context.Background()
+	nodes := clusterNodes(t, strings.Split(mustEnv(t, "NGR_TEST_CLUSTER_ADDRS"), ","))
+
+	c := newTestClient(t, srv.url, nil)
+	ns := newTestNamespace(t, c, "mig_"+randomHex(4)) // own slot: parallel runs never move the same one
+	const bucket = 0
+	slot, err := nodes[0].client.ClusterKeySlot(ctx, ns.keys.indexKey(bucket)).Result()
+	require.NoError(t, err)
+
+	// 400 ids in the migrating bucket plus 400 elsewhere, 4 writers each owning 200
+	var hot, cold []string
+	for i := 0; len(hot) < 400 || len(cold) < 400; i++ {
+		id := fmt.Sprintf("id-%d", i)
+		if bucketOf(id) == bucket && len(hot) < 400 {
+			hot = append(hot, id)
+		} else if bucketOf(id) != bucket && len(cold) < 400 {
+			cold = append(cold, id)
+		}
+	}
+	all := append(append([]string{}, hot...), cold...)
+	value := func(id string, round int) []byte { return mp(t, []any{id, round}) }
+	_, err = ns.Upsert(ctx, itemsFor(t, all, func(i int) []byte { return value(all[i], 0) }))
+	require.NoError(t, err)
+
+	var stop atomic.Bool
+	var reads atomic.Int64 // completed GetMany calls
+	var reading atomic.Int32
+	var wg sync.WaitGroup
+	lastRound := make([]int, 4)
+	errs := make(chan error, 100)
+	for w := 0; w < 4; w++ {
+		mine := append(append([]string{}, hot[w*100:(w+1)*100]...), cold[w*100:(w+1)*100]...)
+		wg.Add(2)
+		go func() { // writer
+			defer wg.Done()
+			for round := 1; !stop.Load(); round++ {
+				if _, err := ns.Upsert(ctx, itemsFor(t, mine, func(i int) []byte { return value(mine[i], round) })); err != nil {
+					errs <- fmt.Errorf("upsert round %d: %w", round, err)
+					return
+				}
+				lastRound[w] = round
+			}
+		}()
+		reading.Add(1)
+		go func() { // reader
+			defer wg.Done()
+			defer reading.Add(-1)
+			for !stop.Load() {
+				got, err := ns.GetMany(ctx, mine, nil)
+				if err != nil {
+					errs <- fmt.Errorf("get_many: %w", err)
+					return
+				}
+				for i, v := range got {
+					if v == nil {
+						errs <- fmt.Errorf("id %s missing during migration", mine[i])
+						return
+					}
+				}
+				reads.Add(1)
+			}
+		}()
+	}
+
+	// After each step of the migration, wait for a read to complete, so that
+	// reads (single-key, following ASK) really run at every stage of it.
+	// Writes keep trying meanwhile: a bucket script touching keys on both
+	// sides gets TRYAGAIN and is retried with backoff until the slot is
+	// settled, so a write may only complete after the migration.
+	interleave := func() {
+		for target := reads.Load() + 1; reads.Load() < target && reading.Load() > 0; {
+			time.Sleep(time.Millisecond)
+		}
+	}
+	moved := migrateSlot(t, nodes, slot, interleave)
+	stop.Store(true)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		require.NoError(t, err)
+	}
+	assert.Positive(t, moved, "keys were moved while the writers ran")
+
+	for w := 0; w < 4; w++ {
+		mine := append(append([]string{}, hot[w*100:(w+1)*100]...), cold[w*100:(w+1)*100]...)
+		got, err := ns.GetMany(ctx, mine, nil)
+		require.NoError(t, err)
+		for i, id := range mine {
+			require.Equal(t, value(id, lastRound[w]), got[i], "id %s", id)
+		}
+	}
+	count, err := ns.Count(ctx)
+	require.NoError(t, err)
+	assert.EqualValues(t, len(all), count)
+	repaired, err := ns.Repair(ctx)
+	require.NoError(t, err)
+	assert.Zero(t, repaired)
+}
+
+type clusterNode struct {
+	addr, id string
+	master   bool
+	client   *redis.Client
+}
+
+func clusterNodes(t *testing.T, addrs []string) []clusterNode {
+	ctx := context.Background()
+	var nodes []clusterNode
+	for _, addr := range addrs {
+		cl := redis.NewClient(&redis.Options{Addr: addr})
+		t.Cleanup(func() { cl.Close() })
+		id, err := cl.Do(ctx, "CLUSTER", "MYID").Text()
+		require.NoError(t, err)
+		role, err := cl.Do(ctx, "ROLE").Slice()
+		require.NoError(t, err)
+		nodes = append(nodes, clusterNode{addr: addr, id: id, master: role[0] == "master", client: cl})
+	}
+	return nodes
+}
+
+// migrateSlot moves slot from its master to another one, 10 keys at a time,
+// calling step after each stage, and returns how many keys it moved.
+func migrateSlot(t *testing.T, nodes []clusterNode, slot int64, step func()) int {
+	ctx := context.Background()
+	var src, dst *clusterNode
+	for i := range nodes {
+		n := &nodes[i]
+		if !n.master {
+			continue
+		}
+		slots, err := n.client.ClusterSlots(ctx).Result()
+		require.NoError(t, err)
+		for _, s := range slots {
+			if int64(s.Start) <= slot && slot <= int64(s.End) && s.Nodes[0].ID == n.id {
+				src = n
+			}
+		}
+		if src != n && dst == nil {
+			dst = n
+		}
+	}
+	require.NotNil(t, src)
+	require.NotNil(t, dst)
+	require.NoError(t, dst.client.Do(ctx, "CLUSTER", "SETSLOT", slot, "IMPORTING", src.id).Err())
+	require.NoError(t, src.client.Do(ctx, "CLUSTER", "SETSLOT", slot, "MIGRATING", dst.id).Err())
+	step()
+	host, port, _ := strings.Cut(dst.addr, ":")
+	moved := 0
+	for {
+		keys, err := src.client.ClusterGetKeysInSlot(ctx, int(slot), 10).Result()
+		require.NoError(t, err)
+		if len(keys) == 0 {
+			break
+		}
+		args := []any{"MIGRATE", host, port, "", 0, 5000, "KEYS"}
+		for _, k := range keys {
+			args = append(args, k)
+		}
+		require.NoError(t, src.client.Do(ctx, args...).Err())
+		moved += len(keys)
+		step()
+	}
+	for _, n := range append([]*clusterNode{dst, src}, mastersExcept(nodes, dst, src)...) {
+		require.NoError(t, n.client.Do(ctx, "CLUSTER", "SETSLOT", slot, "NODE", dst.id).Err())
+	}
+	return moved
+}
+
+func mastersExcept(nodes []clusterNode, skip ...*clusterNode) []*clusterNode {
+	var out []*clusterNode
+	for i := range nodes {
+		n := &nodes[i]
+		if n.master && n != skip[0] && n != skip[1] {
+			out = append(out, n)
+		}
+	}
+	return out
+}
