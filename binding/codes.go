@@ -23,6 +23,7 @@ const (
 	statusCancelled     int32 = 12 // NGR_ERR_CANCELLED
 	statusPending       int32 = 13 // NGR_ERR_PENDING
 	statusBadRequest    int32 = 14 // NGR_ERR_BAD_REQUEST
+	statusNotReplicated int32 = 15 // NGR_ERR_NOT_REPLICATED
 )
 
 const (

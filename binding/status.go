@@ -16,8 +16,8 @@ import (
 // statusOf is the one place an error becomes an ABI status code. The order
 // matters: the binding's and storage's own sentinels first, then what Redis
 // said, then what the network did. Anything unknown is NGR_ERR_INTERNAL.
-// storage.ErrNotReplicated is a timeout: the write happened, but its
-// durability is unknown, which is what NGR_ERR_TIMEOUT means.
+// storage.ErrNotReplicated has its own code: unlike a timeout, the outcome
+// is known (written on the master), only its replication is not.
 func statusOf(err error) int32 {
 	var pe *panicError
 	var netErr net.Error
@@ -48,7 +48,9 @@ func statusOf(err error) int32 {
 		return statusAuth
 	case isRedirect(err):
 		return statusRedirect
-	case errors.Is(err, storage.ErrTimeout), errors.Is(err, storage.ErrNotReplicated),
+	case errors.Is(err, storage.ErrNotReplicated):
+		return statusNotReplicated
+	case errors.Is(err, storage.ErrTimeout),
 		errors.Is(err, context.DeadlineExceeded), errors.Is(err, redis.ErrPoolTimeout),
 		errors.As(err, &netErr) && netErr.Timeout():
 		return statusTimeout

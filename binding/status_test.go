@@ -49,7 +49,7 @@ func TestStatusOfMapsEveryKind(t *testing.T) {
 		"moved":           {wrap(replyError("MOVED 3999 127.0.0.1:6381")), statusRedirect},
 		"ask":             {wrap(replyError("ASK 3999 127.0.0.1:6381")), statusRedirect},
 		"timeout":         {wrap(storage.ErrTimeout), statusTimeout},
-		"not replicated":  {wrap(storage.ErrNotReplicated), statusTimeout},
+		"not replicated":  {wrap(storage.ErrNotReplicated), statusNotReplicated},
 		"deadline":        {wrap(context.DeadlineExceeded), statusTimeout},
 		"pool timeout":    {wrap(redis.ErrPoolTimeout), statusTimeout},
 		"refused":         {wrap(&net.OpError{Op: "dial", Err: syscall.ECONNREFUSED}), statusConnection},

@@ -52,7 +52,8 @@ typedef enum ngr_status {
     NGR_ERR_PANIC = 11,        /* a Go panic was recovered */
     NGR_ERR_CANCELLED = 12,    /* the ticket was cancelled with ngr_cancel */
     NGR_ERR_PENDING = 13,      /* ngr_take: the ticket has not completed yet */
-    NGR_ERR_BAD_REQUEST = 14   /* unknown op or malformed request */
+    NGR_ERR_BAD_REQUEST = 14,  /* unknown op or malformed request */
+    NGR_ERR_NOT_REPLICATED = 15 /* written on the master, but WAIT saw fewer replicas than wait_replicas */
 } ngr_status;
 
 /*

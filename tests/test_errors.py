@@ -9,6 +9,7 @@ import pytest
 from nano_graphrag_redis import (
     AuthenticationError,
     ConfigurationError,
+    NotReplicatedError,
     RedisKVConnectionError,
     RedisKVError,
     SyncRedisKVStorage,
@@ -33,6 +34,20 @@ def test_error_for_maps_codes_and_keeps_the_message():
     assert str(err) == "storage: redis i/o timeout" and err.status == NGR_ERR_TIMEOUT
     assert isinstance(error_for(NGR_ERR_TOO_LARGE, "x"), ValueTooLargeError)
     assert type(error_for(999, "new code")) is InternalError
+
+
+async def test_too_few_replicas_is_not_replicated_but_stored(face, single_url, namespace):
+    # The single test node has no replica, so WAIT 1 must come back short.
+    config = {"redis_url": single_url, "redis_wait_replicas": 1, "redis_wait_timeout": 0.05}
+    kv = make_face(face, namespace, config)
+    with pytest.raises(NotReplicatedError) as info:
+        await kv.upsert({"doc": {"content": "x"}})
+    assert "replica" in str(info.value)
+    reader = make_face(face, namespace, {"redis_url": single_url})
+    assert await reader.get_by_id("doc") == {"content": "x"}
+    await reader.drop()
+    await kv.close()
+    await reader.close()
 
 
 async def test_unreachable_server_raises_connection_error_without_password(face, namespace):

@@ -19,6 +19,7 @@ __all__ = [
     "ClusterRedirectError",
     "SerializationError",
     "ValueTooLargeError",
+    "NotReplicatedError",
     "ConfigurationError",
     "ClosedError",
     "UsedAfterForkError",
@@ -61,6 +62,14 @@ class ValueTooLargeError(RedisKVError):
     """A value exceeds max_value_size; the whole batch was rejected unwritten."""
 
 
+class NotReplicatedError(RedisKVError):
+    """The write reached the master, but WAIT saw fewer replicas than wait_replicas in time.
+
+    Unlike a timeout the outcome is known: the data is stored; only its copy
+    on replicas is not confirmed, so a failover now could lose it.
+    """
+
+
 class ConfigurationError(RedisKVError, ValueError):
     """A setting is invalid; the message names the setting."""
 
@@ -93,6 +102,7 @@ _BY_STATUS: dict[int, type[RedisKVError]] = {
     _abi.NGR_ERR_CLOSED: ClosedError,
     _abi.NGR_ERR_BAD_HANDLE: ClosedError,  # a handle is unknown once it was closed
     _abi.NGR_ERR_PANIC: GoPanicError,
+    _abi.NGR_ERR_NOT_REPLICATED: NotReplicatedError,
 }
 
 
