@@ -9,7 +9,7 @@ ngr_start_cluster() {
   local port addrs=()
   for port in "${NGR_CLUSTER_PORTS[@]}"; do
     ngr_start_server "$root/cluster-$port" "$port" --cluster-enabled yes \
-      --cluster-config-file nodes.conf --cluster-node-timeout 1000
+      --cluster-config-file nodes.conf --cluster-node-timeout 1000 --repl-diskless-sync-delay 0
     addrs+=("127.0.0.1:$port")
   done
   for port in "${NGR_CLUSTER_PORTS[@]}"; do ngr_wait_ping "$port"; done
@@ -18,6 +18,7 @@ ngr_start_cluster() {
     return 1
   }
   ngr_wait_cluster_ok
+  ngr_wait_cluster_replicas
 }
 
 # Waits until every node reports cluster_state:ok and the check of the seed passes (30 s at most).
@@ -35,4 +36,15 @@ ngr_wait_cluster_ok() {
   done
   echo "the cluster did not reach cluster_state:ok" >&2
   return 1
+}
+
+# Waits until every replica is linked to its master, so tests that WAIT for a replica or read
+# from one start from a whole cluster. No 5 s diskless-sync delay (see above): this takes ~1 s.
+ngr_wait_cluster_replicas() {
+  local port
+  for port in "${NGR_CLUSTER_PORTS[@]}"; do
+    if redis-cli -p "$port" info replication | tr -d '\r' | grep -qx 'role:slave'; then
+      ngr_wait_info "$port" 'master_link_status:up'
+    fi
+  done
 }

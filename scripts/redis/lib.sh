@@ -26,6 +26,18 @@ ngr_wait_ping() {
   return 1
 }
 
+# ngr_wait_info PORT LINE: waits until INFO replication on PORT shows LINE, e.g.
+# master_link_status:up (30 s at most).
+ngr_wait_info() {
+  local port=$1 line=$2
+  for _ in $(seq 300); do
+    if redis-cli -p "$port" info replication 2>/dev/null | tr -d '\r' | grep -qx "$line"; then return 0; fi
+    sleep 0.1
+  done
+  echo "redis on port $port never showed $line" >&2
+  return 1
+}
+
 ngr_stop_all() {
   local pid
   for pid in "${NGR_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done

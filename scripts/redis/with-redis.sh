@@ -7,6 +7,8 @@
 #   - a single node            -> NGR_TEST_REDIS_URL
 #   - a 3+3 Redis Cluster      -> NGR_TEST_CLUSTER_URL (a seed) and NGR_TEST_CLUSTER_ADDRS (all six nodes)
 #   - a TLS-only single node   -> NGR_TEST_TLS_URL and NGR_TEST_TLS_CA
+#   - a master + replica watched by one sentinel
+#                              -> NGR_TEST_SENTINEL_URL (redis+sentinel://127.0.0.1:PORT/ngrmaster)
 # The servers are stopped by PID on exit, also when the command fails or is interrupted.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -14,6 +16,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib.sh"
 source "$here/cluster.sh"
 source "$here/tls.sh"
+source "$here/sentinel.sh"
 
 root=$(mktemp -d /tmp/ngr-redis.XXXXXX)
 cleanup() {
@@ -23,11 +26,12 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-read -r -a ports <<<"$(python3 "$here/free-ports.py" 8)"
+read -r -a ports <<<"$(python3 "$here/free-ports.py" 11)"
 ngr_start_server "$root/single" "${ports[0]}"
 ngr_wait_ping "${ports[0]}"
 ngr_start_tls "$root/tls" "${ports[1]}"
 ngr_start_cluster "$root" "${ports[@]:2:6}"
+ngr_start_sentinel "$root" "${ports[8]}" "${ports[9]}" "${ports[10]}"
 
 export NGR_TEST_REDIS_URL="redis://127.0.0.1:${ports[0]}"
 export NGR_TEST_TLS_URL="rediss://127.0.0.1:${ports[1]}"
@@ -35,7 +39,9 @@ export NGR_TEST_TLS_CA="$root/tls/ca.pem"
 export NGR_TEST_CLUSTER_URL="redis://127.0.0.1:${ports[2]}"
 NGR_TEST_CLUSTER_ADDRS=$(printf '127.0.0.1:%s,' "${ports[@]:2:6}")
 export NGR_TEST_CLUSTER_ADDRS=${NGR_TEST_CLUSTER_ADDRS%,}
-echo "with-redis: single $NGR_TEST_REDIS_URL, tls $NGR_TEST_TLS_URL, cluster $NGR_TEST_CLUSTER_ADDRS" >&2
+export NGR_TEST_SENTINEL_URL="redis+sentinel://127.0.0.1:${ports[10]}/$NGR_SENTINEL_MASTER"
+echo "with-redis: single $NGR_TEST_REDIS_URL, tls $NGR_TEST_TLS_URL, cluster $NGR_TEST_CLUSTER_ADDRS," \
+  "sentinel $NGR_TEST_SENTINEL_URL" >&2
 
 status=0
 "$@" || status=$?
