@@ -26,7 +26,7 @@ func mustEnv(t testing.TB, name string) string {
 
 // server is one test deployment.
 type server struct {
-	name string // "single" or "cluster"
+	name string // "single", "cluster" or "sentinel" (a Topology)
 	url  string
 }
 
@@ -34,6 +34,7 @@ func servers(t testing.TB) []server {
 	return []server{
 		{"single", mustEnv(t, "NGR_TEST_REDIS_URL")},
 		{"cluster", mustEnv(t, "NGR_TEST_CLUSTER_URL")},
+		{"sentinel", mustEnv(t, "NGR_TEST_SENTINEL_URL")},
 	}
 }
 
@@ -74,6 +75,15 @@ func newTestNamespace(t testing.TB, c *Client, name string) *Namespace {
 // its back (raw keys, DEBUG, CLUSTER).
 func rawClient(t testing.TB, srv server) redis.UniversalClient {
 	t.Helper()
+	if srv.name == "sentinel" {
+		ep, err := parseURL(srv.url)
+		require.NoError(t, err)
+		c := redis.NewFailoverClient(&redis.FailoverOptions{
+			MasterName: ep.masterName, SentinelAddrs: ep.addrs, ReadTimeout: 30 * time.Second,
+		})
+		t.Cleanup(func() { c.Close() })
+		return c
+	}
 	opt, err := redis.ParseURL(srv.url)
 	require.NoError(t, err)
 	var c redis.UniversalClient

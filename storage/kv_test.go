@@ -12,7 +12,8 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// kvCase runs against one server; every case runs on single AND cluster.
+// kvCase runs against one server; every case runs on single, cluster AND
+// sentinel (a master with one replica behind redis-sentinel).
 type kvCase struct {
 	name        string
 	run         func(t *testing.T, srv server)
@@ -461,6 +462,12 @@ func testClosed(t *testing.T, srv server) {
 func testTopologyDetected(t *testing.T, srv server) {
 	c := newTestClient(t, srv.url, nil)
 	assert.Equal(t, Topology(srv.name), c.Topology())
+	if srv.name == "sentinel" {
+		// the redis+sentinel:// scheme decides; a contradicting topology is a config error
+		_, err := New(context.Background(), &Options{URL: srv.url, Topology: TopologySingle})
+		assert.True(t, errors.Is(err, ErrConfig))
+		return
+	}
 	forced := newTestClient(t, srv.url, func(o *Options) { o.Topology = TopologySingle })
 	assert.Equal(t, TopologySingle, forced.Topology(), "an explicit topology overrides detection")
 	_, err := New(context.Background(), &Options{URL: srv.url, Topology: TopologySentinel})

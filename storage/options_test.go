@@ -114,22 +114,3 @@ func TestTTLDefaultsAndOverrides(t *testing.T) {
 	assert.Equal(t, 24*time.Hour, def.ttlFor("Community_Reports"))
 	assert.Equal(t, defaultKeyPrefix, def.KeyPrefix)
 }
-
-func TestWaitReplicas(t *testing.T) {
-	ctx := context.Background()
-	// the single test node has no replica: WAIT 1 reports 0
-	c := newTestClient(t, mustEnv(t, "NGR_TEST_REDIS_URL"), func(o *Options) {
-		o.WaitReplicas, o.WaitTimeout = 1, 50*time.Millisecond
-	})
-	ns := newTestNamespace(t, c, "durable")
-	_, err := ns.Upsert(ctx, []Item{{"a", mp(t, 1)}})
-	assert.ErrorIs(t, err, ErrNotReplicated)
-	got, err := ns.Get(ctx, "a")
-	require.NoError(t, err)
-	assert.Equal(t, mp(t, 1), got, "the write reached the master")
-
-	_, err = New(ctx, &Options{URL: mustEnv(t, "NGR_TEST_CLUSTER_URL"), WaitReplicas: 1})
-	var ce *ConfigError
-	require.ErrorAs(t, err, &ce)
-	assert.Equal(t, "wait_replicas", ce.Option)
-}
