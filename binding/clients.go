@@ -2,18 +2,131 @@ package main
 
 import (
 	"context"
+	"errors"
 	"sync"
+	"sync/atomic"
 
 	"github.com/nanographrag/nano-graphrag-redis/storage"
 )
 
 // sharedClient is one storage.Client (one connection pool) shared by every
 // store opened with the same options, so N namespaces cost one pool, not N.
+//
+// It connects lazily: ngr_store_open only validates the options, and the
+// first operation dials, inside its own goroutine (ngr_submit) or blocking
+// call (ngr_call). So opening never blocks an asyncio loop on the network,
+// and connection errors come back through the normal per-operation path.
 type sharedClient struct {
 	key    string // canonical options JSON
 	handle uint64 // its entry in handles, so ngr_handle_count sees it
+	opts   *storage.Options
+	refs   int // open stores using it; guarded by clients.mu
+
+	connected atomic.Pointer[storage.Client] // set once: the lock-free fast path
+
+	mu     sync.Mutex
+	dial   *dialAttempt // the connect in flight, nil when none
+	closed bool
+}
+
+// dialAttempt is one storage.New shared by every operation waiting for it.
+// client and err are written before done is closed.
+type dialAttempt struct {
+	done   chan struct{}
 	client *storage.Client
-	refs   int // open stores using it
+	err    error
+}
+
+// get returns the connected client, connecting on first use. All callers
+// wait for the same attempt, each with its own ctx (a cancelled request
+// stops waiting; the attempt goes on for the others). A failed attempt is
+// not kept: the next call dials again, so a server that comes up later is
+// found.
+func (sc *sharedClient) get(ctx context.Context) (*storage.Client, error) {
+	if c := sc.connected.Load(); c != nil {
+		return c, nil
+	}
+	sc.mu.Lock()
+	if c := sc.connected.Load(); c != nil {
+		sc.mu.Unlock()
+		return c, nil
+	}
+	if sc.closed {
+		sc.mu.Unlock()
+		return nil, storage.ErrClosed
+	}
+	a := sc.dial
+	if a == nil {
+		a = &dialAttempt{done: make(chan struct{})}
+		sc.dial = a
+		go sc.connect(a)
+	}
+	sc.mu.Unlock()
+	select {
+	case <-a.done:
+		return a.client, a.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// connect runs one attempt with its own context: its duration is bounded by
+// the dial/read timeouts and retries of the options, not by any one caller.
+func (sc *sharedClient) connect(a *dialAttempt) {
+	c, err := newClientRecovered(sc.opts)
+	sc.mu.Lock()
+	sc.dial = nil
+	if err == nil && sc.closed {
+		_ = c.Close() // the last store closed while we dialled
+		c, err = nil, storage.ErrClosed
+	}
+	if err == nil {
+		sc.connected.Store(c)
+	}
+	sc.mu.Unlock()
+	a.client, a.err = c, err
+	close(a.done)
+}
+
+// newClientRecovered is storage.New in a goroutine of our own: a panic there
+// would kill the process, so it becomes an error instead.
+func newClientRecovered(opts *storage.Options) (c *storage.Client, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			c, err = nil, &panicError{value: r}
+		}
+	}()
+	return storage.New(context.Background(), opts)
+}
+
+// close closes the pool if connected; an attempt still in flight closes
+// its own client when it finishes.
+func (sc *sharedClient) close() error {
+	sc.mu.Lock()
+	sc.closed = true
+	c := sc.connected.Load()
+	sc.mu.Unlock()
+	if c == nil {
+		return nil
+	}
+	return c.Close()
+}
+
+// checkOptions runs storage.New's validation without any network I/O:
+// New checks every option first (errors are storage.ErrConfig), and with an
+// already-cancelled context its first network step fails at once with
+// context.Canceled, before dialling.
+func checkOptions(opts *storage.Options) error {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	c, err := storage.New(ctx, opts)
+	if err == nil {
+		return c.Close() // not reached: New pings
+	}
+	if errors.Is(err, storage.ErrConfig) {
+		return err
+	}
+	return nil
 }
 
 // clientRegistry finds the shared client for a set of options, refcounted.
@@ -24,21 +137,20 @@ type clientRegistry struct {
 
 var clients = &clientRegistry{byKey: make(map[string]*sharedClient)}
 
-// acquire returns the client for the canonical options key, creating it on
-// first use. The lock is held across storage.New so two stores opened at once
-// with the same options never build two pools.
-func (r *clientRegistry) acquire(ctx context.Context, w *wireOptions, key string) (*sharedClient, error) {
+// acquire returns the (not yet connected) client for the canonical options
+// key, creating it on first use after validating the options.
+func (r *clientRegistry) acquire(w *wireOptions, key string) (*sharedClient, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if sc, ok := r.byKey[key]; ok {
 		sc.refs++
 		return sc, nil
 	}
-	c, err := storage.New(ctx, w.storageOptions())
-	if err != nil {
+	opts := w.storageOptions()
+	if err := checkOptions(opts); err != nil {
 		return nil, err
 	}
-	sc := &sharedClient{key: key, client: c, refs: 1}
+	sc := &sharedClient{key: key, opts: opts, refs: 1}
 	sc.handle = handles.add(sc)
 	r.byKey[key] = sc
 	return sc, nil
@@ -57,5 +169,5 @@ func (r *clientRegistry) release(sc *sharedClient) error {
 	if !last {
 		return nil
 	}
-	return sc.client.Close()
+	return sc.close()
 }

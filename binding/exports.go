@@ -43,7 +43,7 @@ func ngr_handle_count() C.int64_t { return C.int64_t(handles.len()) }
 func ngr_store_open(optionsJSON *C.char, optionsLen C.size_t, ns *C.char, nsLen C.size_t,
 	storeOut *C.uint64_t, errOut **C.char) (status C.int32_t) {
 	defer recoverStatus(&status, errOut)
-	h, err := openStore(context.Background(), cBuffer(optionsJSON, optionsLen), string(cBuffer(ns, nsLen)))
+	h, err := openStore(cBuffer(optionsJSON, optionsLen), string(cBuffer(ns, nsLen)))
 	if err == nil {
 		*storeOut = C.uint64_t(h)
 	}

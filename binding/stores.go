@@ -3,35 +3,35 @@ package main
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 
 	"github.com/nanographrag/nano-graphrag-redis/storage"
 )
 
 // store is what a store handle points at: one namespace on a shared client.
+// The namespace is bound on the first operation, once the client has
+// connected (see sharedClient).
 type store struct {
-	ns      *storage.Namespace
+	name    string
 	client  *sharedClient
 	secrets []string // redacted from every message this store produces
+	ns      atomic.Pointer[storage.Namespace]
 	once    sync.Once
 }
 
-// openStore parses the wire options, acquires the shared client and opens
-// the namespace. Errors never show the password.
-func openStore(ctx context.Context, optionsJSON []byte, namespace string) (uint64, error) {
+// openStore parses and validates the wire options and registers the store
+// on its shared client. No network I/O: connecting is left to the first
+// operation. Errors never show the password.
+func openStore(optionsJSON []byte, namespace string) (uint64, error) {
 	w, key, err := parseOptions(optionsJSON)
 	if err != nil {
 		return 0, err
 	}
-	sc, err := clients.acquire(ctx, w, key)
+	sc, err := clients.acquire(w, key)
 	if err != nil {
 		return 0, redactedError{err, w.secrets()}
 	}
-	ns, err := sc.client.Namespace(namespace)
-	if err != nil {
-		_ = clients.release(sc)
-		return 0, redactedError{err, w.secrets()}
-	}
-	return handles.add(&store{ns: ns, client: sc, secrets: w.secrets()}), nil
+	return handles.add(&store{name: namespace, client: sc, secrets: w.secrets()}), nil
 }
 
 // closeStore forgets the handle and releases the shared client.
@@ -48,9 +48,31 @@ func closeStore(h uint64) error {
 	return closeErr
 }
 
+// namespace returns the store's namespace, connecting the shared client
+// first if no operation has yet (an invalid name is a config error here).
+func (s *store) namespace(ctx context.Context) (*storage.Namespace, error) {
+	if ns := s.ns.Load(); ns != nil {
+		return ns, nil
+	}
+	c, err := s.client.get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ns, err := c.Namespace(s.name)
+	if err != nil {
+		return nil, err
+	}
+	s.ns.CompareAndSwap(nil, ns)
+	return s.ns.Load(), nil
+}
+
 // run executes op on this store's namespace; errors are scrubbed of secrets.
 func (s *store) run(ctx context.Context, op int32, req []byte) ([]byte, error) {
-	resp, err := runOp(ctx, s.ns, op, req)
+	ns, err := s.namespace(ctx)
+	if err != nil {
+		return nil, redactedError{err, s.secrets}
+	}
+	resp, err := runOp(ctx, ns, op, req)
 	if err != nil {
 		return nil, redactedError{err, s.secrets}
 	}

@@ -102,8 +102,15 @@ void ngr_free(void *p);
  *   docs/configuration.md, section "Wire options"). Stores opened with
  *   identical options share one Redis client and its pool.
  * namespace: UTF-8, not NUL-terminated, ns_len bytes.
+ * Does no network I/O, so it never blocks on an unreachable server: it
+ * only validates the options and registers the store. The shared client
+ * connects on the first operation (ngr_call or ngr_submit), once; every
+ * operation waiting for that connect fails with its error
+ * (NGR_ERR_CONNECTION, NGR_ERR_AUTH, NGR_ERR_TIMEOUT, ...), and a failed
+ * connect is retried by the next operation. An invalid namespace is also
+ * reported by the first operation, as NGR_ERR_CONFIG.
  * On NGR_OK, *store_out holds the new handle; close it with ngr_store_close.
- * Returns NGR_ERR_CONFIG, NGR_ERR_CONNECTION, NGR_ERR_AUTH, NGR_ERR_TIMEOUT, NGR_ERR_PANIC.
+ * Returns NGR_ERR_CONFIG (names the option), NGR_ERR_PANIC.
  */
 int32_t ngr_store_open(const char *options_json, size_t options_len,
                        const char *ns, size_t ns_len,

@@ -1,9 +1,11 @@
 """The native store behind one storage object: opened lazily, closed once.
 
 Opening happens on the first operation, not in the constructor, so building
-a storage (as nano-graphrag does for every namespace at start) costs no
-network round trip and does not load the Go runtime. Thread-safe: 16 threads
-racing on the first call open one handle.
+a storage (as nano-graphrag does for every namespace at start) does not load
+the Go runtime. Opening itself does no network I/O either (ngr_store_open
+only validates the options): the shared Go client connects inside the first
+operation, so the asyncio face never blocks its loop on an unreachable
+server. Thread-safe: 16 threads racing on the first call open one handle.
 """
 
 from __future__ import annotations
