@@ -73,8 +73,8 @@ type Options struct {
 	// 8 MiB of values per round trip. 0 = 1000.
 	BatchSize int
 	// WaitReplicas [wait_replicas]: after each upsert round trip, WAIT for
-	// this many replicas on the same connection. 0 = don't wait (default).
-	// Not supported with the cluster topology yet.
+	// this many replicas on the same connection (on a cluster: per master,
+	// each master's share of the round trip). 0 = don't wait (default).
 	WaitReplicas int
 	// WaitTimeout [wait_timeout]: WAIT's timeout. 0 = 1s.
 	WaitTimeout time.Duration

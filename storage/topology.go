@@ -73,9 +73,6 @@ func newCluster(o *Options, ep endpoint, tlsCfg *tls.Config) (backend, error) {
 	if ep.db != 0 {
 		return nil, configError("url", redactURL(o.URL), "a cluster has only database 0")
 	}
-	if o.WaitReplicas > 0 {
-		return nil, configError("wait_replicas", fmt.Sprint(o.WaitReplicas), "not supported with cluster topology yet")
-	}
 	n := nodeOptions(o, ep, "", tlsCfg)
 	return redis.NewClusterClient(&redis.ClusterOptions{
 		Addrs:                      append(append([]string(nil), ep.addrs...), o.ClusterAddrs...),

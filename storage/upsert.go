@@ -34,7 +34,7 @@ func (n *Namespace) Upsert(ctx context.Context, items []Item) (int, error) {
 					return 0, err
 				}
 			}
-			trip.addGroup(ctx, b, positions[:take], items, stored, ttl)
+			trip.addGroup(b, positions[:take], items, stored, ttl)
 			positions = positions[take:]
 		}
 	}
@@ -88,18 +88,24 @@ func sizeOf(positions []int, stored [][]byte) int {
 	return total
 }
 
-// writeTrip accumulates bucket scripts for one pipeline round trip.
+// writeTrip accumulates bucket scripts for one round trip.
 type writeTrip struct {
 	n            *Namespace
-	pipe         redis.Pipeliner
+	calls        []scriptCall
 	items, bytes int
 }
 
-func (n *Namespace) newWriteTrip() *writeTrip {
-	return &writeTrip{n: n, pipe: n.c.rdb.Pipeline()}
+// scriptCall is one upsertScript run: one bucket's index and value keys.
+type scriptCall struct {
+	keys []string
+	args []any
 }
 
-func (t *writeTrip) addGroup(ctx context.Context, bucket int, positions []int, items []Item, stored [][]byte, ttl int64) {
+func (n *Namespace) newWriteTrip() *writeTrip {
+	return &writeTrip{n: n}
+}
+
+func (t *writeTrip) addGroup(bucket int, positions []int, items []Item, stored [][]byte, ttl int64) {
 	keys := make([]string, 0, 1+len(positions))
 	args := make([]any, 0, 1+2*len(positions))
 	keys = append(keys, t.n.keys.indexKey(bucket))
@@ -110,29 +116,51 @@ func (t *writeTrip) addGroup(ctx context.Context, bucket int, positions []int, i
 		t.bytes += len(stored[p])
 	}
 	t.items += len(positions)
-	upsertScript.Eval(ctx, t.pipe, keys, args...)
+	t.calls = append(t.calls, scriptCall{keys, args})
 }
 
-// flush sends the round trip. With WaitReplicas, WAIT rides in the same
-// pipeline, hence on the connection that wrote (WAIT is per connection).
+// flush sends the round trip: one pipeline on the client, which a cluster
+// client splits per node. With WaitReplicas, WAIT must run on the connection
+// that wrote: it rides in the same pipeline on a single node or sentinel,
+// and on a cluster the round trip is split per master (wait_cluster.go).
 func (t *writeTrip) flush(ctx context.Context) error {
 	if t.items == 0 {
 		return nil
 	}
-	var wait *redis.Cmd
-	if want := t.n.c.opts.WaitReplicas; want > 0 {
-		wait = t.pipe.Do(ctx, "WAIT", want, t.n.c.opts.WaitTimeout.Milliseconds())
+	calls := t.calls
+	t.calls, t.items, t.bytes = nil, 0, 0
+	c := t.n.c
+	if cluster, ok := c.rdb.(*redis.ClusterClient); ok && c.opts.WaitReplicas > 0 {
+		return c.upsertWaitingPerMaster(ctx, cluster, calls)
 	}
-	_, err := execPipeline(ctx, "upsert", t.pipe)
-	t.pipe, t.items, t.bytes = t.n.c.rdb.Pipeline(), 0, 0
-	if err != nil {
+	pipe := c.rdb.Pipeline()
+	_, wait := c.queueUpserts(ctx, pipe, calls)
+	if _, err := execPipeline(ctx, "upsert", pipe); err != nil {
 		return err
 	}
+	return c.checkReplicated(wait)
+}
+
+// queueUpserts adds the scripts to pipe, then WAIT when WaitReplicas > 0.
+// It returns the scripts' commands and WAIT's (nil without WaitReplicas).
+func (c *Client) queueUpserts(ctx context.Context, pipe redis.Pipeliner, calls []scriptCall) (evals []*redis.Cmd, wait *redis.Cmd) {
+	evals = make([]*redis.Cmd, len(calls))
+	for i, call := range calls {
+		evals[i] = upsertScript.Eval(ctx, pipe, call.keys, call.args...)
+	}
+	if want := c.opts.WaitReplicas; want > 0 {
+		wait = pipe.Do(ctx, "WAIT", want, c.opts.WaitTimeout.Milliseconds())
+	}
+	return evals, wait
+}
+
+// checkReplicated turns too few WAIT acknowledgements into ErrNotReplicated.
+func (c *Client) checkReplicated(wait *redis.Cmd) error {
 	if wait == nil {
 		return nil
 	}
-	if acked, _ := wait.Int64(); acked < int64(t.n.c.opts.WaitReplicas) {
-		return fmt.Errorf("%w: %d of %d replicas within %s", ErrNotReplicated, acked, t.n.c.opts.WaitReplicas, t.n.c.opts.WaitTimeout)
+	if acked, _ := wait.Int64(); acked < int64(c.opts.WaitReplicas) {
+		return fmt.Errorf("%w: %d of %d replicas within %s", ErrNotReplicated, acked, c.opts.WaitReplicas, c.opts.WaitTimeout)
 	}
 	return nil
 }

@@ -2,9 +2,11 @@ package storage
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -48,10 +50,38 @@ func TestWaitReplicas(t *testing.T) {
 		assert.Positive(t, count, "the index travelled with the values")
 	})
 
-	t.Run("cluster_rejected", func(t *testing.T) {
-		_, err := New(ctx, &Options{URL: mustEnv(t, "NGR_TEST_CLUSTER_URL"), WaitReplicas: 1})
-		var ce *ConfigError
-		require.ErrorAs(t, err, &ce)
-		assert.Equal(t, "wait_replicas", ce.Option)
+	t.Run("cluster_with_replicas", func(t *testing.T) {
+		for _, n := range clusterNodes(t, strings.Split(mustEnv(t, "NGR_TEST_CLUSTER_ADDRS"), ",")) {
+			if n.master {
+				waitReplicaLinked(t, n.addr)
+			}
+		}
+		ns := newTestNamespace(t, newTestClient(t, mustEnv(t, "NGR_TEST_CLUSTER_URL"), wait), "durable")
+		items := itemsFor(t, ids("d", 2500), func(i int) []byte { return mp(t, i) }) // 3 round trips, all masters
+		n, err := ns.Upsert(ctx, items)
+		require.NoError(t, err)
+		assert.Equal(t, len(items), n)
+
+		// READONLY connections to the replicas: every value is already there
+		replicas := redis.NewClusterClient(&redis.ClusterOptions{
+			Addrs: strings.Split(mustEnv(t, "NGR_TEST_CLUSTER_ADDRS"), ","), ReadOnly: true,
+		})
+		defer replicas.Close()
+		seen := map[string]bool{}
+		for _, it := range items {
+			key := ns.keys.valueKey(it.ID)
+			replica, err := replicas.SlaveForKey(ctx, key)
+			require.NoError(t, err)
+			if !seen[replica.String()] {
+				role, err := replica.Do(ctx, "ROLE").Slice()
+				require.NoError(t, err)
+				require.Equal(t, "slave", role[0], "read from a replica, not a master")
+				seen[replica.String()] = true
+			}
+			got, err := replica.Get(ctx, key).Bytes()
+			require.NoErrorf(t, err, "id %s is on its replica as soon as Upsert returned", it.ID)
+			require.Equal(t, it.Value, got)
+		}
+		assert.Len(t, seen, 3, "the namespace spans the three masters, so all three replicas were read")
 	})
 }
