@@ -139,28 +139,37 @@ func clusterNodes(t *testing.T, addrs []string) []clusterNode {
 	return nodes
 }
 
+// slotMaster returns the master that serves slot, as that master sees it.
+func slotMaster(t *testing.T, nodes []clusterNode, slot int64) *clusterNode {
+	t.Helper()
+	ctx := context.Background()
+	for i := range nodes {
+		if !nodes[i].master {
+			continue
+		}
+		slots, err := nodes[i].client.ClusterSlots(ctx).Result()
+		require.NoError(t, err)
+		for _, s := range slots {
+			if int64(s.Start) <= slot && slot <= int64(s.End) && s.Nodes[0].ID == nodes[i].id {
+				return &nodes[i]
+			}
+		}
+	}
+	t.Fatalf("no master serves slot %d", slot)
+	return nil
+}
+
 // migrateSlot moves slot from its master to another one, 10 keys at a time,
 // calling step after each stage, and returns how many keys it moved.
 func migrateSlot(t *testing.T, nodes []clusterNode, slot int64, step func()) int {
 	ctx := context.Background()
-	var src, dst *clusterNode
+	src := slotMaster(t, nodes, slot)
+	var dst *clusterNode
 	for i := range nodes {
-		n := &nodes[i]
-		if !n.master {
-			continue
-		}
-		slots, err := n.client.ClusterSlots(ctx).Result()
-		require.NoError(t, err)
-		for _, s := range slots {
-			if int64(s.Start) <= slot && slot <= int64(s.End) && s.Nodes[0].ID == n.id {
-				src = n
-			}
-		}
-		if src != n && dst == nil {
-			dst = n
+		if nodes[i].master && &nodes[i] != src && dst == nil {
+			dst = &nodes[i]
 		}
 	}
-	require.NotNil(t, src)
 	require.NotNil(t, dst)
 	require.NoError(t, dst.client.Do(ctx, "CLUSTER", "SETSLOT", slot, "IMPORTING", src.id).Err())
 	require.NoError(t, src.client.Do(ctx, "CLUSTER", "SETSLOT", slot, "MIGRATING", dst.id).Err())
