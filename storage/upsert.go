@@ -134,11 +134,21 @@ func (t *writeTrip) flush(ctx context.Context) error {
 		return c.upsertWaitingPerMaster(ctx, cluster, calls)
 	}
 	pipe := c.rdb.Pipeline()
-	_, wait := c.queueUpserts(ctx, pipe, calls)
-	if _, err := execPipeline(ctx, "upsert", pipe); err != nil {
+	evals, wait := c.queueUpserts(ctx, pipe, calls)
+	_, err := execPipeline(ctx, "upsert", pipe)
+	if err != nil && (wait == nil || wait.Err() == nil || !allSucceeded(evals)) {
 		return err
 	}
-	return c.checkReplicated(wait)
+	return c.checkReplicated(wait) // the scripts ran: only WAIT's answer is left
+}
+
+func allSucceeded(cmds []*redis.Cmd) bool {
+	for _, cmd := range cmds {
+		if cmd.Err() != nil {
+			return false
+		}
+	}
+	return true
 }
 
 // queueUpserts adds the scripts to pipe, then WAIT when WaitReplicas > 0.
@@ -154,10 +164,15 @@ func (c *Client) queueUpserts(ctx context.Context, pipe redis.Pipeliner, calls [
 	return evals, wait
 }
 
-// checkReplicated turns too few WAIT acknowledgements into ErrNotReplicated.
+// checkReplicated turns too few WAIT acknowledgements into ErrNotReplicated,
+// and so a failed WAIT after successful scripts: e.g. "UNBLOCKED" when the
+// master was demoted while WAIT blocked. The data is written either way.
 func (c *Client) checkReplicated(wait *redis.Cmd) error {
 	if wait == nil {
 		return nil
+	}
+	if err := wait.Err(); err != nil {
+		return fmt.Errorf("%w: WAIT failed: %w", ErrNotReplicated, err)
 	}
 	if acked, _ := wait.Int64(); acked < int64(c.opts.WaitReplicas) {
 		return fmt.Errorf("%w: %d of %d replicas within %s", ErrNotReplicated, acked, c.opts.WaitReplicas, c.opts.WaitTimeout)

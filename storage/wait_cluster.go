@@ -17,7 +17,8 @@ import (
 // scripts and then WAIT go in one pipeline on that master's own client, the
 // masters in parallel. A script refused because the slot map changed (a
 // failover or a slot move: MOVED, ASK, TRYAGAIN, CLUSTERDOWN, or a master that
-// no longer accepts connections) is regrouped after a slot-map reload and
+// no longer accepts connections), or whose WAIT failed (its master turned
+// into a replica), is regrouped after a slot-map reload and
 // sent again, at most MaxRetries times with the retry backoff. The scripts
 // are idempotent, so sending one again is safe.
 
@@ -110,7 +111,11 @@ func (c *Client) sendToMaster(ctx context.Context, g masterGroup) (refused []scr
 		return refused, lastRefusal, nil // nothing written here: nothing to wait for
 	}
 	if e := wait.Err(); e != nil {
-		return nil, nil, wrapRedis("upsert", e)
+		// The scripts ran but WAIT failed: typically the master was demoted
+		// by a failover while WAIT blocked ("UNBLOCKED") or before WAIT ran
+		// ("WAIT cannot be used with replica instances"). The new master
+		// gets the whole group again, and WAIT there.
+		return g.calls, e, nil
 	}
 	return refused, lastRefusal, c.checkReplicated(wait)
 }
