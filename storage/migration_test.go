@@ -159,7 +159,7 @@ func slotMaster(t *testing.T, nodes []clusterNode, slot int64) *clusterNode {
 	return nil
 }
 
-// migrateSlot moves slot from its master to another one, 10 keys at a time,
+// migrateSlot moves slot from its master to another one, 50 keys at a time,
 // calling step after each stage, and returns how many keys it moved.
 func migrateSlot(t *testing.T, nodes []clusterNode, slot int64, step func()) int {
 	ctx := context.Background()
@@ -177,7 +177,7 @@ func migrateSlot(t *testing.T, nodes []clusterNode, slot int64, step func()) int
 	host, port, _ := strings.Cut(dst.addr, ":")
 	moved := 0
 	for {
-		keys, err := src.client.ClusterGetKeysInSlot(ctx, int(slot), 10).Result()
+		keys, err := src.client.ClusterGetKeysInSlot(ctx, int(slot), 50).Result()
 		require.NoError(t, err)
 		if len(keys) == 0 {
 			break
