@@ -7,7 +7,7 @@ import "sync"
 // (stores, shared clients, completion queues, tickets): ngr_handle_count is
 // its size, and a test checks it drops back to zero after close.
 type handleTable struct {
-	mu    sync.Mutex
+	mu    sync.RWMutex // lookups (every call) share it; only add/remove write
 	next  uint64
 	items map[uint64]any
 }
@@ -31,8 +31,8 @@ func (t *handleTable) add(v any) uint64 {
 
 // get returns the value of h, or false when h is unknown.
 func (t *handleTable) get(h uint64) (any, bool) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
+	t.mu.RLock()
+	defer t.mu.RUnlock()
 	v, ok := t.items[h]
 	return v, ok
 }
@@ -48,8 +48,8 @@ func (t *handleTable) remove(h uint64) (any, bool) {
 
 // len is the number of live handles.
 func (t *handleTable) len() int {
-	t.mu.Lock()
-	defer t.mu.Unlock()
+	t.mu.RLock()
+	defer t.mu.RUnlock()
 	return len(t.items)
 }
 
