@@ -2,7 +2,8 @@
 
 Run it through the test servers: `make bench-py`, i.e.
     scripts/redis/with-redis.sh .venv/bin/python bench/bench_vs_redis_py.py
-It reads NGR_TEST_REDIS_URL (single node). redis-py plays the pure-Python
+It reads NGR_TEST_REDIS_URL (single node) and NGR_TEST_CLUSTER_URL (the
+cluster, against redis-py's RedisCluster). redis-py plays the pure-Python
 backend it replaces: JSON values under `nano_graphrag:{namespace}:{id}`,
 pipelines without MULTI. Figures vary between runs on shared machines:
 read the ratios, not the absolute times.
@@ -10,7 +11,8 @@ read the ratios, not the absolute times.
 Measured:
 - sync get_by_id: per-call cost, one call at a time;
 - async get_by_id: throughput with 256 concurrent tasks;
-- 10k items of 4-5 KB text (text_chunks shape): upsert, get_by_ids, filter_keys.
+- 10k items of 4-5 KB text (text_chunks shape): upsert, get_by_ids, filter_keys;
+- on the cluster: sync get_by_id and the 10k batches, against redis-py's RedisCluster.
 """
 
 from __future__ import annotations
@@ -77,10 +79,14 @@ def best_async(fn: Callable[[], Awaitable[Any]]) -> float:
 
 
 class RedisPyKV:
-    """The pure-Python backend's way of storing: JSON strings, one key per id."""
+    """The pure-Python backend's way of storing: JSON strings, one key per id.
 
-    def __init__(self, url: str, namespace: str) -> None:
-        self.r = redis.Redis.from_url(url)
+    r is a redis.Redis or a redis.RedisCluster (whose non-transactional
+    pipelines split by node, and whose SCAN and UNLINK cover every master).
+    """
+
+    def __init__(self, r: redis.Redis | redis.RedisCluster, namespace: str) -> None:
+        self.r = r
         self.prefix = f"nano_graphrag:{namespace}:"
 
     def get_by_id(self, id: str) -> Any:
@@ -121,43 +127,19 @@ async def async_gets(get: Callable[[str], Awaitable[Any]], key: str) -> None:
     await asyncio.gather(*[worker() for _ in range(ASYNC_TASKS)])
 
 
-def main() -> int:
-    url = os.environ.get("NGR_TEST_REDIS_URL")
-    if not url:
-        print("NGR_TEST_REDIS_URL is not set: run through scripts/redis/with-redis.sh or make bench", file=sys.stderr)
-        return 2
-    ns = "bench_" + uuid.uuid4().hex[:8]
-    ours = SyncRedisKVStorage(ns, {"redis_url": url})
-    theirs = RedisPyKV(url, ns)
+Row = tuple[str, str, float, float]  # (what, unit, ours, redis-py)
+
+
+def sync_rows(ours: SyncRedisKVStorage, theirs: RedisPyKV, label: str) -> list[Row]:
+    """Per-call get_by_id and the 10k-chunk batches, ours and theirs on the same server."""
+    rows: list[Row] = []
     small = {"return": "a cached LLM answer " * 10, "model": "gpt-4o"}
     ours.upsert({"k": small})
     theirs.upsert({"k": small})
-    rows: list[tuple[str, str, float, float]] = []  # (what, unit, ours, redis-py)
-
-    # 1. sync per-call cost
     t_ours = best(lambda: [ours.get_by_id("k") for _ in range(SYNC_CALLS)])
     t_theirs = best(lambda: [theirs.get_by_id("k") for _ in range(SYNC_CALLS)])
-    rows.append(("sync get_by_id, per call", "us", t_ours / SYNC_CALLS * 1e6, t_theirs / SYNC_CALLS * 1e6))
+    rows.append((f"{label}sync get_by_id, per call", "us", t_ours / SYNC_CALLS * 1e6, t_theirs / SYNC_CALLS * 1e6))
 
-    # 2. async throughput, 256 tasks
-    async def ours_async() -> None:
-        async with RedisKVStorage(ns, {"redis_url": url}) as kv:
-            await async_gets(kv.get_by_id, "k")
-
-    async def theirs_async() -> None:
-        r = aredis.Redis.from_url(url, max_connections=ASYNC_TASKS)
-        key = theirs.prefix + "k"
-
-        async def get(_: str) -> Any:
-            return json.loads(await r.get(key))
-
-        await async_gets(get, key)
-        await r.aclose()
-
-    t_ours, t_theirs = best_async(ours_async), best_async(theirs_async)
-    rows.append((f"async get_by_id, {ASYNC_TASKS} tasks", "ops/s", ASYNC_CALLS / t_ours, ASYNC_CALLS / t_theirs))
-
-    # 3. batches of 10k chunks (4-5 KB)
     data = chunk_values(BATCH)
     ids = list(data)
     probe = ids[::2] + [f"absent-{i}" for i in range(BATCH // 2)]
@@ -167,21 +149,60 @@ def main() -> int:
         ("filter_keys", lambda: ours.filter_keys(probe), lambda: theirs.filter_keys(probe)),
     ]:
         t_ours, t_theirs = best(run_ours), best(run_theirs)
-        rows.append((f"{name}, 10k x 4-5 KB", "items/s", BATCH / t_ours, BATCH / t_theirs))
+        rows.append((f"{label}{name}, 10k x 4-5 KB", "items/s", BATCH / t_ours, BATCH / t_theirs))
     assert ours.get_by_ids(ids[:100]) == theirs.get_by_ids(ids[:100]) == [data[i] for i in ids[:100]]
     assert ours.filter_keys(probe) == theirs.filter_keys(probe)
-
     ours.drop()
     ours.close()
     theirs.drop()
+    return rows
+
+
+def async_row(url: str, ns: str, prefix: str) -> Row:
+    async def ours_async() -> None:
+        async with RedisKVStorage(ns, {"redis_url": url}) as kv:
+            await async_gets(kv.get_by_id, "k")
+
+    async def theirs_async() -> None:
+        r = aredis.Redis.from_url(url, max_connections=ASYNC_TASKS)
+        key = prefix + "k"
+
+        async def get(_: str) -> Any:
+            return json.loads(await r.get(key))
+
+        await async_gets(get, key)
+        await r.aclose()
+
+    small = {"return": "a cached LLM answer " * 10, "model": "gpt-4o"}
+    with SyncRedisKVStorage(ns, {"redis_url": url}) as kv:
+        kv.upsert({"k": small})
+        redis.Redis.from_url(url).set(prefix + "k", json.dumps(small))
+        t_ours, t_theirs = best_async(ours_async), best_async(theirs_async)
+        kv.drop()
+    redis.Redis.from_url(url).delete(prefix + "k")
+    return (f"async get_by_id, {ASYNC_TASKS} tasks", "ops/s", ASYNC_CALLS / t_ours, ASYNC_CALLS / t_theirs)
+
+
+def main() -> int:
+    url = os.environ.get("NGR_TEST_REDIS_URL")
+    cluster_url = os.environ.get("NGR_TEST_CLUSTER_URL")
+    if not url or not cluster_url:
+        print("NGR_TEST_REDIS_URL / NGR_TEST_CLUSTER_URL are not set: run through scripts/redis/with-redis.sh "
+              "or make bench", file=sys.stderr)
+        return 2
+    ns = "bench_" + uuid.uuid4().hex[:8]
+    single = sync_rows(SyncRedisKVStorage(ns, {"redis_url": url}), RedisPyKV(redis.Redis.from_url(url), ns), "")
+    rows = [single[0], async_row(url, ns, f"nano_graphrag:{ns}:"), *single[1:]]
+    rows += sync_rows(SyncRedisKVStorage(ns, {"redis_url": cluster_url}),
+                      RedisPyKV(redis.RedisCluster.from_url(cluster_url), ns), "cluster: ")
 
     print(f"\nnano_graphrag_redis vs redis-py {redis.__version__} (hiredis: {redis.utils.HIREDIS_AVAILABLE}), "
-          f"same server {url}, best of {REPEATS}\n")
-    print(f"| {'workload':<32} | {'unit':<7} | {'nano_graphrag_redis':>19} | {'redis-py':>10} | {'ours better by':>14} |")
-    print(f"|{'-' * 34}|{'-' * 9}|{'-' * 21}|{'-' * 12}|{'-' * 16}|")
+          f"same servers (single {url}, cluster seed {cluster_url}), best of {REPEATS}\n")
+    print(f"| {'workload':<41} | {'unit':<7} | {'nano_graphrag_redis':>19} | {'redis-py':>10} | {'ours better by':>14} |")
+    print(f"|{'-' * 43}|{'-' * 9}|{'-' * 21}|{'-' * 12}|{'-' * 16}|")
     for what, unit, o, t in rows:
         ratio = t / o if unit == "us" else o / t
-        print(f"| {what:<32} | {unit:<7} | {o:>19,.1f} | {t:>10,.1f} | {ratio:>13.2f}x |")
+        print(f"| {what:<41} | {unit:<7} | {o:>19,.1f} | {t:>10,.1f} | {ratio:>13.2f}x |")
     return 0
 
 
