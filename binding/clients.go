@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"sync"
 	"sync/atomic"
 
@@ -112,23 +111,6 @@ func (sc *sharedClient) close() error {
 	return c.Close()
 }
 
-// checkOptions runs storage.New's validation without any network I/O:
-// New checks every option first (errors are storage.ErrConfig), and with an
-// already-cancelled context its first network step fails at once with
-// context.Canceled, before dialling.
-func checkOptions(opts *storage.Options) error {
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	c, err := storage.New(ctx, opts)
-	if err == nil {
-		return c.Close() // not reached: New pings
-	}
-	if errors.Is(err, storage.ErrConfig) {
-		return err
-	}
-	return nil
-}
-
 // clientRegistry finds the shared client for a set of options, refcounted.
 type clientRegistry struct {
 	mu    sync.Mutex
@@ -147,7 +129,7 @@ func (r *clientRegistry) acquire(w *wireOptions, key string) (*sharedClient, err
 		return sc, nil
 	}
 	opts := w.storageOptions()
-	if err := checkOptions(opts); err != nil {
+	if err := storage.Validate(opts); err != nil {
 		return nil, err
 	}
 	sc := &sharedClient{key: key, opts: opts, refs: 1}

@@ -23,6 +23,9 @@ type store struct {
 // on its shared client. No network I/O: connecting is left to the first
 // operation. Errors never show the password.
 func openStore(optionsJSON []byte, namespace string) (uint64, error) {
+	if err := storage.ValidateNamespace(namespace); err != nil {
+		return 0, err
+	}
 	w, key, err := parseOptions(optionsJSON)
 	if err != nil {
 		return 0, err
@@ -49,7 +52,7 @@ func closeStore(h uint64) error {
 }
 
 // namespace returns the store's namespace, connecting the shared client
-// first if no operation has yet (an invalid name is a config error here).
+// first if no operation has yet.
 func (s *store) namespace(ctx context.Context) (*storage.Namespace, error) {
 	if ns := s.ns.Load(); ns != nil {
 		return ns, nil

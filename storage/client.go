@@ -25,18 +25,11 @@ type Client struct {
 // asked to, and checks the server answers PING. Errors name the option and
 // value (*ConfigError) and never contain the password.
 func New(ctx context.Context, opts *Options) (*Client, error) {
-	o, err := opts.resolve()
+	cfg, err := prepare(opts)
 	if err != nil {
 		return nil, err
 	}
-	ep, err := parseURL(o.URL)
-	if err != nil {
-		return nil, err
-	}
-	tlsCfg, err := tlsConfig(&o, ep)
-	if err != nil {
-		return nil, err
-	}
+	o, ep, tlsCfg := cfg.opts, cfg.ep, cfg.tls
 	rdb, topology, err := connect(ctx, &o, ep, tlsCfg)
 	if err != nil {
 		return nil, err

@@ -114,3 +114,15 @@ func TestTTLDefaultsAndOverrides(t *testing.T) {
 	assert.Equal(t, 24*time.Hour, def.ttlFor("Community_Reports"))
 	assert.Equal(t, defaultKeyPrefix, def.KeyPrefix)
 }
+
+func TestValidateChecksOptionsWithoutConnecting(t *testing.T) {
+	// Nothing listens on port 1: Validate must not care, New must.
+	assert.NoError(t, Validate(&Options{URL: "redis://127.0.0.1:1/2"}))
+	err := Validate(&Options{URL: "redis://127.0.0.1:1/2", Topology: TopologyCluster})
+	assert.ErrorIs(t, err, ErrConfig)
+	assert.Contains(t, err.Error(), "url")
+	assert.ErrorIs(t, Validate(&Options{URL: "redis+sentinel://127.0.0.1:1/m", Topology: TopologySingle}), ErrConfig)
+	assert.ErrorIs(t, Validate(&Options{PoolSize: -1}), ErrConfig)
+	assert.ErrorIs(t, ValidateNamespace("a{b"), ErrInvalidNamespace)
+	assert.NoError(t, ValidateNamespace("text_chunks"))
+}

@@ -38,13 +38,8 @@ const (
 // connect picks the topology in one switch and returns its client:
 // sentinel URL -> failover client; explicit topology -> that client;
 // auto -> CLUSTER INFO on the seed ("cluster support disabled" = single).
+// The options were checked by prepare (checkTopology included) before this.
 func connect(ctx context.Context, o *Options, ep endpoint, tlsCfg *tls.Config) (backend, Topology, error) {
-	if ep.sentinel != (o.Topology == TopologySentinel) && o.Topology != TopologyAuto {
-		return nil, "", configError("topology", string(o.Topology), "does not match the url scheme (sentinel needs redis+sentinel://)")
-	}
-	if ep.network == "unix" && o.Topology == TopologyCluster {
-		return nil, "", configError("topology", string(o.Topology), "a unix socket url cannot be a cluster")
-	}
 	switch {
 	case ep.sentinel:
 		return redis.NewFailoverClient(failoverOptions(o, ep, tlsCfg)), TopologySentinel, nil
@@ -67,6 +62,20 @@ func connect(ctx context.Context, o *Options, ep endpoint, tlsCfg *tls.Config) (
 		seed.Close()
 		return nil, "", fmt.Errorf("storage: detecting topology on %s: %w", ep.addrs[0], err)
 	}
+}
+
+// checkTopology rejects an explicit topology that the URL cannot serve.
+func checkTopology(o *Options, ep endpoint) error {
+	if ep.sentinel != (o.Topology == TopologySentinel) && o.Topology != TopologyAuto {
+		return configError("topology", string(o.Topology), "does not match the url scheme (sentinel needs redis+sentinel://)")
+	}
+	if ep.network == "unix" && o.Topology == TopologyCluster {
+		return configError("topology", string(o.Topology), "a unix socket url cannot be a cluster")
+	}
+	if o.Topology == TopologyCluster && ep.db != 0 {
+		return configError("url", redactURL(o.URL), "a cluster has only database 0")
+	}
+	return nil
 }
 
 func newCluster(o *Options, ep endpoint, tlsCfg *tls.Config) (backend, error) {

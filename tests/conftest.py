@@ -9,6 +9,7 @@ the sync face is wrapped so every test is written once, with ``await``.
 from __future__ import annotations
 
 import os
+import socket
 import uuid
 from typing import Any
 
@@ -75,6 +76,13 @@ class AsyncFace:
 
     async def close(self) -> None:
         await self.store.aclose()
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on (for unreachable-server tests)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def make_face(face: str, namespace: str, global_config: dict[str, Any]) -> Any:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 
 import pytest
 
@@ -17,15 +16,9 @@ from nano_graphrag_redis import (
 from nano_graphrag_redis._abi import NGR_ERR_TOO_LARGE, NGR_ERR_TIMEOUT
 from nano_graphrag_redis._errors import InternalError, RedisKVTimeoutError, ValueTooLargeError, error_for
 
-from conftest import make_face
+from conftest import free_port, make_face
 
 PASSWORD = "hunter2-Sekr1t"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_error_for_maps_codes_and_keeps_the_message():

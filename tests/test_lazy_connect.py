@@ -18,18 +18,12 @@ import pytest
 
 from nano_graphrag_redis import ConfigurationError, RedisKVConnectionError, RedisKVStorage, _native
 
-from conftest import make_face
+from conftest import free_port, make_face
 
 # go-redis waits at least min_retry_backoff before each retry, so one failed
 # connect here lasts at least 4 x 0.1 s: long enough for a responsive loop to
 # tick many times.
 SLOW_FAILING_CONNECT = {"redis_max_retries": 4, "redis_min_retry_backoff": 0.1, "redis_max_retry_backoff": 0.2}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 async def test_unreachable_server_fails_awaits_without_blocking_the_loop(namespace):

@@ -1,0 +1,46 @@
+package storage
+
+import "crypto/tls"
+
+// prepared is everything New needs before its first network step.
+type prepared struct {
+	opts Options
+	ep   endpoint
+	tls  *tls.Config
+}
+
+// prepare resolves defaults and checks every option, the URL, the TLS files
+// and the topology against the URL. It does no network I/O.
+func prepare(opts *Options) (*prepared, error) {
+	o, err := opts.resolve()
+	if err != nil {
+		return nil, err
+	}
+	ep, err := parseURL(o.URL)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkTopology(&o, ep); err != nil {
+		return nil, err
+	}
+	tlsCfg, err := tlsConfig(&o, ep)
+	if err != nil {
+		return nil, err
+	}
+	return &prepared{opts: o, ep: ep, tls: tlsCfg}, nil
+}
+
+// Validate reports the configuration errors New would report, without
+// connecting, so a caller that connects lazily (the C binding) can still
+// reject bad options at once. Errors wrap ErrConfig. Some checks need the
+// server (e.g. a database number on what turns out to be a cluster) and are
+// left to New.
+func Validate(opts *Options) error {
+	_, err := prepare(opts)
+	return err
+}
+
+// ValidateNamespace reports the error Client.Namespace would give for name.
+func ValidateNamespace(name string) error {
+	return validNamespace(name)
+}
