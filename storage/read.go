@@ -34,7 +34,7 @@ func (n *Namespace) GetMany(ctx context.Context, ids []string, fields []string) 
 	if err := n.c.checkOpen(); err != nil {
 		return nil, err
 	}
-	want := fieldSet(fields)
+	proj := newProjector(fields)
 	out := make([][]byte, len(ids))
 	hits := 0
 	err := perID(ctx, n, "get_many", ids,
@@ -45,8 +45,8 @@ func (n *Namespace) GetMany(ctx context.Context, ids []string, fields []string) 
 				return nil
 			}
 			value, err := decodeValue(ids[i], stored)
-			if err == nil && want != nil {
-				value, err = project(ids[i], value, want)
+			if err == nil && proj != nil {
+				value, err = proj.project(ids[i], value)
 			}
 			out[i] = value
 			hits++
