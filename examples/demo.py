@@ -192,7 +192,7 @@ def second_run(redis_url: str, first: dict) -> int:
           f"worker 2 {second['cache_hits']}/{second['cache_misses']}")
     same = second["answers"] == first["answers"]
     print(f"    same answers in both workers: {'yes' if same else 'NO'}")
-    print("\nDone. Guides: docs/configuration.md, docs/durability.md, docs/monitoring.md")
+    print("\nDone. Guides: docs/configuration.md, docs/deployment.md, docs/durability.md, docs/monitoring.md")
     # With a real LLM and embeddings, answers need not repeat exactly; offline they must.
     return 0 if online() or (same and second["cache_misses"] == 0) else 1
 
