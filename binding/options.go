@@ -133,19 +133,26 @@ func (w *wireOptions) storageOptions() *storage.Options {
 }
 
 // secrets are the strings no error message may show: the password, from the
-// options or from the URL's userinfo.
+// options or from the URL's userinfo. The userinfo is read as storage's
+// parseURL reads it: up to the LAST '@' (a raw password may hold '@', '/'
+// or '?'), and without ':' it is the legacy password-only form.
 func (w *wireOptions) secrets() []string {
 	var out []string
 	if w.Password != "" {
 		out = append(out, w.Password)
 	}
 	// Both the raw (percent-encoded) and the decoded form may appear in errors.
-	if i := strings.Index(w.URL, "://"); i >= 0 {
-		userinfo, _, found := strings.Cut(w.URL[i+3:], "@")
-		if _, pw, ok := strings.Cut(userinfo, ":"); found && ok && pw != "" {
-			out = append(out, pw)
-			if decoded, err := url.PathUnescape(pw); err == nil && decoded != pw {
-				out = append(out, decoded)
+	if _, rest, ok := strings.Cut(w.URL, "://"); ok {
+		if at := strings.LastIndex(rest, "@"); at >= 0 {
+			user, pw, hasPass := strings.Cut(rest[:at], ":")
+			if !hasPass {
+				pw = user
+			}
+			if pw != "" {
+				out = append(out, pw)
+				if decoded, err := url.PathUnescape(pw); err == nil && decoded != pw {
+					out = append(out, decoded)
+				}
 			}
 		}
 	}

@@ -66,3 +66,13 @@ func TestSecretsIncludeTheURLPasswordRawAndDecoded(t *testing.T) {
 	assert.Equal(t, []string{"p%40ss", "p@ss"}, w.secrets())
 	assert.Equal(t, "bad *** and ***", redact("bad p%40ss and p@ss", w.secrets()))
 }
+
+func TestSecretsReadTheURLLikeStorageDoes(t *testing.T) {
+	for url, want := range map[string][]string{
+		"redis://user:p@ss/w?rd@h:1/0": {"p@ss/w?rd"}, // raw '@', '/', '?': up to the last '@'
+		"redis://s3cret@h:1":           {"s3cret"},    // legacy password-only form
+		"redis://h:1":                  nil,
+	} {
+		assert.Equal(t, want, (&wireOptions{URL: url}).secrets(), url)
+	}
+}
