@@ -26,7 +26,6 @@ type completionQueue struct {
 // ticket is one request submitted to a queue.
 type ticket struct {
 	handle uint64
-	cq     *completionQueue
 	cancel context.CancelFunc
 
 	// Set once, under cq.mu, when the request completes.
@@ -53,7 +52,7 @@ func openQueue() (*completionQueue, error) {
 // the ticket handle; on completion the ticket id is written to the pipe.
 func (cq *completionQueue) submit(run func(ctx context.Context) ([]byte, error)) (uint64, error) {
 	ctx, cancel := context.WithCancel(context.Background())
-	t := &ticket{cq: cq, cancel: cancel}
+	t := &ticket{cancel: cancel}
 	cq.mu.Lock()
 	if cq.closed {
 		cq.mu.Unlock()

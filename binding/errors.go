@@ -17,8 +17,6 @@ var (
 	errBadRequest = errors.New("ngr: bad request")
 	// errQueueClosed is returned when a completion queue was closed under a request.
 	errQueueClosed = errors.New("ngr: completion queue is closed")
-	// errStoreClosed is returned when a store was closed before or during a call.
-	errStoreClosed = errors.New("ngr: store is closed")
 	// errHooksDisabled is returned by ngr_debug_panic unless NGR_TEST_HOOKS=1 at load.
 	errHooksDisabled = errors.New("ngr: test hooks are disabled (set NGR_TEST_HOOKS=1 before loading)")
 )

@@ -37,7 +37,7 @@ func statusOf(err error) int32 {
 		return statusSerialization
 	case errors.Is(err, context.Canceled):
 		return statusCancelled
-	case errors.Is(err, errQueueClosed), errors.Is(err, errStoreClosed),
+	case errors.Is(err, errQueueClosed),
 		errors.Is(err, storage.ErrClosed), errors.Is(err, redis.ErrClosed):
 		return statusClosed
 	case errors.Is(err, storage.ErrConfig):

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"sync"
 	"sync/atomic"
 
 	"github.com/nanographrag/nano-graphrag-redis/storage"
@@ -16,7 +15,6 @@ type store struct {
 	client  *sharedClient
 	secrets []string // redacted from every message this store produces
 	ns      atomic.Pointer[storage.Namespace]
-	once    sync.Once
 }
 
 // openStore parses and validates the wire options and registers the store
@@ -37,7 +35,8 @@ func openStore(optionsJSON []byte, namespace string) (uint64, error) {
 	return handles.add(&store{name: namespace, client: sc, secrets: w.secrets()}), nil
 }
 
-// closeStore forgets the handle and releases the shared client.
+// closeStore forgets the handle and releases the shared client. Of callers
+// racing on one handle, only the one whose remove succeeds releases.
 func closeStore(h uint64) error {
 	s, err := lookup[*store](handles, h)
 	if err != nil {
@@ -46,9 +45,7 @@ func closeStore(h uint64) error {
 	if _, ok := handles.remove(h); !ok {
 		return errBadHandle // closed concurrently by another caller
 	}
-	var closeErr error
-	s.once.Do(func() { closeErr = clients.release(s.client) })
-	return closeErr
+	return clients.release(s.client)
 }
 
 // namespace returns the store's namespace, connecting the shared client
