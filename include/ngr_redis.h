@@ -107,8 +107,8 @@ void ngr_free(void *p);
  * connects on the first operation (ngr_call or ngr_submit), once; every
  * operation waiting for that connect fails with its error
  * (NGR_ERR_CONNECTION, NGR_ERR_AUTH, NGR_ERR_TIMEOUT, ...), and a failed
- * connect is retried by the next operation. An invalid namespace is also
- * reported by the first operation, as NGR_ERR_CONFIG.
+ * connect is retried by the next operation. An invalid namespace (empty,
+ * or with '{' or '}') is rejected here, as NGR_ERR_CONFIG.
  * On NGR_OK, *store_out holds the new handle; close it with ngr_store_close.
  * Returns NGR_ERR_CONFIG (names the option), NGR_ERR_PANIC.
  */
