@@ -28,8 +28,8 @@ func (n *Namespace) Upsert(ctx context.Context, items []Item) (int, error) {
 	trip := n.newWriteTrip()
 	for b, positions := range groups {
 		for len(positions) > 0 {
-			take := fitting(positions, stored, n.c.opts.BatchSize)
-			if trip.items+take > n.c.opts.BatchSize || trip.bytes+sizeOf(positions[:take], stored) > maxBatchBytes {
+			take, size := fitting(positions, stored, n.c.opts.BatchSize)
+			if trip.items+take > n.c.opts.BatchSize || trip.bytes+size > maxBatchBytes {
 				if err := trip.flush(ctx); err != nil {
 					return 0, err
 				}
@@ -66,26 +66,17 @@ func (n *Namespace) prepare(items []Item) ([][]byte, error) {
 	return stored, nil
 }
 
-// fitting returns how many leading positions fit in one script: at most
-// maxItems and maxBatchBytes, but always at least one.
-func fitting(positions []int, stored [][]byte, maxItems int) int {
-	take, bytes := 0, 0
+// fitting returns how many leading positions fit in one script (at most
+// maxItems and maxBatchBytes, but always at least one) and their bytes.
+func fitting(positions []int, stored [][]byte, maxItems int) (take, size int) {
 	for _, p := range positions {
-		if take == maxItems || (take > 0 && bytes+len(stored[p]) > maxBatchBytes) {
+		if take == maxItems || (take > 0 && size+len(stored[p]) > maxBatchBytes) {
 			break
 		}
 		take++
-		bytes += len(stored[p])
+		size += len(stored[p])
 	}
-	return take
-}
-
-func sizeOf(positions []int, stored [][]byte) int {
-	total := 0
-	for _, p := range positions {
-		total += len(stored[p])
-	}
-	return total
+	return take, size
 }
 
 // writeTrip accumulates bucket scripts for one round trip.
