@@ -19,7 +19,7 @@ func (n *Namespace) Upsert(ctx context.Context, items []Item) (int, error) {
 	if err := n.c.checkOpen(); err != nil {
 		return 0, err
 	}
-	stored, err := n.prepare(items)
+	stored, err := n.encodeBatch(items)
 	if err != nil || len(items) == 0 {
 		return 0, err
 	}
@@ -46,8 +46,8 @@ func (n *Namespace) Upsert(ctx context.Context, items []Item) (int, error) {
 	return len(items), nil
 }
 
-// prepare validates the whole batch and returns the bytes to store.
-func (n *Namespace) prepare(items []Item) ([][]byte, error) {
+// encodeBatch validates the whole batch and returns the bytes to store.
+func (n *Namespace) encodeBatch(items []Item) ([][]byte, error) {
 	maxSize := n.c.opts.MaxValueSize
 	for _, it := range items {
 		switch {
