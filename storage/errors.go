@@ -39,8 +39,11 @@ var (
 	ErrTimeout = errors.New("storage: redis i/o timeout, outcome unknown")
 
 	// ErrNotReplicated is returned when WaitReplicas > 0 and WAIT saw fewer
-	// replicas acknowledge the write within WaitTimeout. The data WAS written
-	// to the master; it may be lost if the master fails before replicating.
+	// replicas acknowledge the write within WaitTimeout, or (single node and
+	// sentinel; a cluster resends instead) WAIT itself failed after the write,
+	// e.g. UNBLOCKED when the master was demoted while WAIT blocked. The data
+	// WAS written to the master; it may be lost if the master fails before
+	// replicating.
 	ErrNotReplicated = errors.New("storage: write not acknowledged by enough replicas")
 )
 

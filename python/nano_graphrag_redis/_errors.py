@@ -63,7 +63,8 @@ class ValueTooLargeError(RedisKVError):
 
 
 class NotReplicatedError(RedisKVError):
-    """The write reached the master, but WAIT saw fewer replicas than wait_replicas in time.
+    """The write reached the master, but WAIT saw fewer replicas than wait_replicas in time
+    (or WAIT itself failed after the write, e.g. the master was demoted while it blocked).
 
     Unlike a timeout the outcome is known: the data is stored; only its copy
     on replicas is not confirmed, so a failover now could lose it.
