@@ -207,3 +207,17 @@ def test_error_about_a_url_redacts_its_password():
 )
 def test_redact_url(url, shown):
     assert redact_url(url) == shown
+
+
+@pytest.mark.parametrize("url", [f"redis://u:12/{SECRET}@h:1", f"redis://u:{SECRET}/x@h:1", f"redis://u:{SECRET}@x@h:1"])
+def test_url_password_with_raw_reserved_characters_is_accepted_and_hidden(url):
+    # The Go core reads the userinfo up to the last '@'; so must every redaction.
+    settings = resolve({"REDIS_URL": url})
+    assert settings.url == url
+    assert SECRET not in repr(settings)
+
+
+def test_url_without_scheme_but_with_userinfo_is_hidden_in_the_error():
+    with pytest.raises(ConfigurationError) as info:
+        resolve({"REDIS_URL": f"app:{SECRET}@h:6379"})
+    assert SECRET not in str(info.value)

@@ -23,7 +23,7 @@ import os
 import re
 from dataclasses import dataclass, fields
 from typing import Any, Callable, Iterator, Mapping, NamedTuple
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from ._errors import ConfigurationError
 
@@ -98,17 +98,19 @@ class Settings:
 
 
 def redact_url(url: str) -> str:
-    """The URL with any password in its userinfo replaced by ``***``."""
-    try:
-        parts = urlsplit(url)
-        if parts.password is None:
-            return url
-        user = parts.username or ""
-        host = parts.netloc.rpartition("@")[2]
-        return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
-    except ValueError:
-        # Unparseable: show nothing of what might be a secret.
-        return "<unparseable url>"
+    """The URL with any password in its userinfo replaced by ``***``.
+
+    Read as the Go core reads it (storage/url.go), not as urlsplit does: the
+    userinfo runs up to the LAST '@', because a raw password may hold '/',
+    '?', '#' or '@'. Without "://", anything holding an '@' is hidden whole.
+    """
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return "<redacted url>" if "@" in url else url
+    userinfo, at, host = rest.rpartition("@")
+    if not at or ":" not in userinfo:
+        return url
+    return f"{scheme}://{userinfo.partition(':')[0]}:***@{host}"
 
 
 # --- value parsers -----------------------------------------------------------
@@ -128,16 +130,16 @@ def _text(raw: Any) -> str:
 
 def _url(raw: Any) -> str:
     url = _text(raw)
+    # Checked in its redacted form: same scheme, host and port, and urlsplit's
+    # own messages (e.g. a bad port) cannot quote a piece of the password.
+    shown = redact_url(url)
     try:
-        parts = urlsplit(url)
+        parts = urlsplit(shown)
         parts.port  # noqa: B018 - raises ValueError on a bad port
     except ValueError as exc:
-        raise _Invalid(f"{redact_url(url)!r} is not a valid URL ({exc})") from None
+        raise _Invalid(f"{shown!r} is not a valid URL ({exc})") from None
     if parts.scheme not in _URL_SCHEMES:
-        raise _Invalid(
-            f"{redact_url(url)!r} has scheme {parts.scheme!r}; "
-            f"expected one of {', '.join(_URL_SCHEMES)}"
-        )
+        raise _Invalid(f"{shown!r} has scheme {parts.scheme!r}; expected one of {', '.join(_URL_SCHEMES)}")
     return url
 
 
