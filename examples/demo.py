@@ -165,7 +165,9 @@ def main() -> int:
         if args.second_worker:
             print(json.dumps(run_worker(redis_url, PREFIX + "_w2", working_dir)), flush=True)
             return 0
-        print(f"Redis: {redis_url}   LLM: {'OpenAI (OPENAI_API_KEY is set)' if online() else 'offline fake'}")
+        from nano_graphrag_redis._config import redact_url
+
+        print(f"Redis: {redact_url(redis_url)}   LLM: {'OpenAI (OPENAI_API_KEY is set)' if online() else 'offline fake'}")
         drop_demo_data(redis_url)
         step("worker 1: GraphRAG with RedisKVStorage for all four KV namespaces")
         first = run_worker(redis_url, PREFIX, working_dir)
