@@ -82,8 +82,14 @@ func newCluster(o *Options, ep endpoint, tlsCfg *tls.Config) (backend, error) {
 	if ep.db != 0 {
 		return nil, configError("url", redactURL(o.URL), "a cluster has only database 0")
 	}
+	return redis.NewClusterClient(clusterOptions(o, ep, tlsCfg)), nil
+}
+
+// clusterOptions and failoverOptions copy nodeOptions field by field (go-redis
+// has one options type per client); topology_test.go checks none is missed.
+func clusterOptions(o *Options, ep endpoint, tlsCfg *tls.Config) *redis.ClusterOptions {
 	n := nodeOptions(o, ep, "", tlsCfg)
-	return redis.NewClusterClient(&redis.ClusterOptions{
+	return &redis.ClusterOptions{
 		Addrs:                      append(append([]string(nil), ep.addrs...), o.ClusterAddrs...),
 		ClientName:                 n.ClientName,
 		MaxRedirects:               clusterMaxRedirects,
@@ -114,7 +120,7 @@ func newCluster(o *Options, ep endpoint, tlsCfg *tls.Config) (backend, error) {
 		DisableIdentity:            n.DisableIdentity,
 		MaintNotificationsConfig:   n.MaintNotificationsConfig,
 		ClusterStateReloadInterval: clusterStateReloadInterval,
-	}), nil
+	}
 }
 
 func failoverOptions(o *Options, ep endpoint, tlsCfg *tls.Config) *redis.FailoverOptions {
@@ -132,6 +138,8 @@ func failoverOptions(o *Options, ep endpoint, tlsCfg *tls.Config) *redis.Failove
 		MinRetryBackoff:       n.MinRetryBackoff,
 		MaxRetryBackoff:       n.MaxRetryBackoff,
 		DialTimeout:           n.DialTimeout,
+		DialerRetries:         n.DialerRetries,
+		DialerRetryTimeout:    n.DialerRetryTimeout,
 		ReadTimeout:           n.ReadTimeout,
 		WriteTimeout:          n.WriteTimeout,
 		ContextTimeoutEnabled: n.ContextTimeoutEnabled,

@@ -1,0 +1,36 @@
+package storage
+
+import (
+	"reflect"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// The cluster and failover options are hand-written copies of nodeOptions;
+// this catches a setting that one copy forgets (go-redis then applies its
+// own default, e.g. five dials per attempt instead of one).
+func TestClusterAndFailoverOptionsCopyEveryNodeSetting(t *testing.T) {
+	o, err := (&Options{}).resolve()
+	require.NoError(t, err)
+	ep := endpoint{network: "tcp", addrs: []string{"127.0.0.1:1"}}
+	node := reflect.ValueOf(nodeOptions(&o, ep, "", nil)).Elem()
+	for name, copied := range map[string]reflect.Value{
+		"cluster":  reflect.ValueOf(clusterOptions(&o, ep, nil)).Elem(),
+		"failover": reflect.ValueOf(failoverOptions(&o, ep, nil)).Elem(),
+	} {
+		for i := 0; i < node.NumField(); i++ {
+			field, want := node.Type().Field(i), node.Field(i)
+			got := copied.FieldByName(field.Name)
+			if !field.IsExported() || want.IsZero() || !got.IsValid() {
+				continue // unset in nodeOptions, or no such field in the copy
+			}
+			if want.Kind() == reflect.Func {
+				assert.False(t, got.IsNil(), "%s options: %s not copied", name, field.Name)
+				continue
+			}
+			assert.Equal(t, want.Interface(), got.Interface(), "%s options: %s", name, field.Name)
+		}
+	}
+}
