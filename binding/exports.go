@@ -59,8 +59,8 @@ func ngr_store_close(h C.uint64_t, errOut **C.char) (status C.int32_t) {
 //export ngr_call
 func ngr_call(h C.uint64_t, op C.int32_t, req *C.uint8_t, reqLen C.size_t,
 	respOut **C.uint8_t, respLenOut *C.size_t, errOut **C.char) (status C.int32_t) {
+	defer recoverStatus(&status, errOut) // first: even a bad out-pointer is a status, not a crash
 	*respOut, *respLenOut = nil, 0
-	defer recoverStatus(&status, errOut)
 	s, err := lookup[*store](handles, uint64(h))
 	if err != nil {
 		return report(err, errOut)
@@ -126,8 +126,8 @@ func ngr_cancel(cqh C.uint64_t, t C.uint64_t) (status C.int32_t) {
 //export ngr_take
 func ngr_take(cqh C.uint64_t, t C.uint64_t, respOut **C.uint8_t, respLenOut *C.size_t,
 	errOut **C.char) (status C.int32_t) {
-	*respOut, *respLenOut = nil, 0
 	defer recoverStatus(&status, errOut)
+	*respOut, *respLenOut = nil, 0
 	cq, err := lookup[*completionQueue](handles, uint64(cqh))
 	if err != nil {
 		return report(err, errOut)

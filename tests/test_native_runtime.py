@@ -14,7 +14,7 @@ import threading
 
 import pytest
 
-from nano_graphrag_redis import GoPanicError, RedisKVStorage, SyncRedisKVStorage, _completion, _native
+from nano_graphrag_redis import GoPanicError, RedisKVStorage, SyncRedisKVStorage, _abi, _completion, _native
 
 SCRIPT_TIMEOUT = 120
 
@@ -221,3 +221,14 @@ async def test_go_panic_surfaces_as_exception_async():
         await _completion.debug_panic()
     with pytest.raises(GoPanicError):
         await asyncio.gather(*[_completion.debug_panic() for _ in range(10)])
+
+
+def test_null_out_pointers_give_a_panic_status_not_a_crash():
+    proc = run_script("""
+        from nano_graphrag_redis import _abi
+        lib = _abi.lib()
+        print(lib.ngr_call(0, _abi.NGR_OP_COUNT, b"", 0, None, None, None))
+        print(lib.ngr_take(0, 0, None, None, None))
+    """)
+    # The recovered nil dereference is a status, twice: the process lived on.
+    assert proc.stdout.split() == [str(_abi.NGR_ERR_PANIC)] * 2
