@@ -92,6 +92,15 @@ func corruptValue(id, reason string) error {
 	return fmt.Errorf("%w: key %q: %s", ErrCorruptValue, id, reason)
 }
 
+// recoverAs is deferred at the top of the goroutines this package starts: a
+// panic there is out of any caller's reach (the C binding recovers only its
+// own goroutines) and would kill the host process, so it becomes *err.
+func recoverAs(err *error, op string) {
+	if r := recover(); r != nil {
+		*err = fmt.Errorf("storage: %s: recovered panic: %v", op, r)
+	}
+}
+
 // wrapRedis is the one place where go-redis errors are translated: a closed
 // go-redis client becomes ErrClosed, anything else is wrapped with %w so
 // that callers can still match go-redis and net errors with errors.Is/As.

@@ -50,7 +50,7 @@ func startHealthMonitor(rdb backend, interval, timeout time.Duration) *healthMon
 
 func (h *healthMonitor) check(ctx context.Context, rdb backend, timeout time.Duration) {
 	pingCtx, cancel := context.WithTimeout(ctx, timeout)
-	err := rdb.Ping(pingCtx).Err()
+	err := ping(pingCtx, rdb)
 	cancel()
 	if ctx.Err() != nil {
 		return // stopping: not a health result
@@ -62,6 +62,11 @@ func (h *healthMonitor) check(ctx context.Context, rdb backend, timeout time.Dur
 	h.mu.Lock()
 	h.last = res
 	h.mu.Unlock()
+}
+
+func ping(ctx context.Context, rdb backend) (err error) {
+	defer recoverAs(&err, "health check")
+	return rdb.Ping(ctx).Err()
 }
 
 func (h *healthMonitor) snapshot() Health {

@@ -95,6 +95,7 @@ func (c *Client) sendToMasters(ctx context.Context, groups []masterGroup) (refus
 }
 
 func (c *Client) sendToMaster(ctx context.Context, g masterGroup) (refused []scriptCall, lastRefusal, err error) {
+	defer recoverAs(&err, "upsert to one master")
 	pipe := g.master.Pipeline()
 	evals, wait := c.queueUpserts(ctx, pipe, g.calls)
 	_, _ = pipe.Exec(ctx) // errors are read per command below

@@ -85,3 +85,9 @@ func TestWaitReplicas(t *testing.T) {
 		assert.Len(t, seen, 3, "the namespace spans the three masters, so all three replicas were read")
 	})
 }
+
+func TestPanicInAMasterGoroutineIsAnError(t *testing.T) {
+	c := &Client{}
+	_, _, err := c.sendToMasters(context.Background(), []masterGroup{{}}) // nil master: panics in its goroutine
+	assert.ErrorContains(t, err, "recovered panic")
+}
