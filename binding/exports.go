@@ -1,7 +1,8 @@
 // Command binding is libngr_redis, the c-shared library behind the Python
 // package. Its ABI is declared in include/ngr_redis.h (read that first); this
 // file holds only the //export shims: argument conversion, panic recovery and
-// status reporting. The logic lives in stores.go, ops.go and completion.go.
+// status reporting. The logic lives in stores.go and clients.go (stores on
+// lazily connected shared clients), ops.go, completion.go and handles.go.
 package main
 
 /*
