@@ -135,7 +135,7 @@ func (w *wireOptions) storageOptions() *storage.Options {
 // secrets are the strings no error message may show: the password, from the
 // options or from the URL's userinfo. The userinfo is read as storage's
 // parseURL reads it: up to the LAST '@' (a raw password may hold '@', '/'
-// or '?'), and without ':' it is the legacy password-only form.
+// or '?'); without ':' it is a user name only.
 func (w *wireOptions) secrets() []string {
 	var out []string
 	if w.Password != "" {
@@ -144,10 +144,7 @@ func (w *wireOptions) secrets() []string {
 	// Both the raw (percent-encoded) and the decoded form may appear in errors.
 	if _, rest, ok := strings.Cut(w.URL, "://"); ok {
 		if at := strings.LastIndex(rest, "@"); at >= 0 {
-			user, pw, hasPass := strings.Cut(rest[:at], ":")
-			if !hasPass {
-				pw = user
-			}
+			_, pw, _ := strings.Cut(rest[:at], ":")
 			if pw != "" {
 				out = append(out, pw)
 				if decoded, err := url.PathUnescape(pw); err == nil && decoded != pw {

@@ -37,7 +37,7 @@ func TestConfigErrorsNameOptionAndValue(t *testing.T) {
 		{Options{URL: "unix://"}, "url", "unix://"},
 		{Options{URL: "unix:///tmp/r.sock", Topology: TopologyCluster}, "topology", "cluster"},
 		{Options{URL: "redis://user:" + secret + "@127.0.0.1:6379/notadb"}, "url", "redis://user:xxxxx@127.0.0.1:6379/notadb"},
-		{Options{URL: "redis://" + secret + "@127.0.0.1:bad"}, "url", "redis://:xxxxx@127.0.0.1:bad"},
+		{Options{URL: "redis://:" + secret + "@127.0.0.1:bad"}, "url", "redis://:xxxxx@127.0.0.1:bad"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.option+"="+tc.value, func(t *testing.T) {
@@ -87,7 +87,7 @@ func TestParseURL(t *testing.T) {
 	}{
 		{"redis://localhost", endpoint{network: "tcp", addrs: []string{"localhost:6379"}}},
 		{"redis://:pw@127.0.0.1:7000/3", endpoint{network: "tcp", addrs: []string{"127.0.0.1:7000"}, password: "pw", db: 3}},
-		{"redis://pw@127.0.0.1:7000", endpoint{network: "tcp", addrs: []string{"127.0.0.1:7000"}, password: "pw"}},
+		{"redis://app@127.0.0.1:7000", endpoint{network: "tcp", addrs: []string{"127.0.0.1:7000"}, username: "app"}},
 		{"rediss://app:p%40ss@[::1]:6380/", endpoint{network: "tcp", addrs: []string{"[::1]:6380"}, username: "app", password: "p@ss", tls: true}},
 		{"redis://u:" + secret + "@h:1", endpoint{network: "tcp", addrs: []string{"h:1"}, username: "u", password: secret}},
 		{"unix:///run/redis.sock?db=2", endpoint{network: "unix", addrs: []string{"/run/redis.sock"}, db: 2}},

@@ -81,16 +81,14 @@ func parseURL(raw string) (endpoint, error) {
 }
 
 func (ep *endpoint) setUserinfo(info string) error {
-	user, pass, hasPass := strings.Cut(info, ":")
+	user, pass, _ := strings.Cut(info, ":")
 	u, err1 := url.PathUnescape(user)
 	p, err2 := url.PathUnescape(pass)
 	if err1 != nil || err2 != nil {
 		return errorString("bad percent-encoding in user info")
 	}
-	if !hasPass {
-		// redis://secret@host is the legacy password-only form.
-		u, p = "", u
-	}
+	// Without ':' the userinfo is a user name, as go-redis and redis-py read
+	// it; a password alone is written redis://:secret@host.
 	ep.username, ep.password = u, p
 	return nil
 }
@@ -180,7 +178,7 @@ func redactURL(raw string) string {
 	}
 	user, _, hasPass := strings.Cut(rest[:at], ":")
 	if !hasPass {
-		user = ""
+		return raw // a user name only: nothing secret to hide
 	}
 	return scheme + "://" + user + ":xxxxx@" + rest[at+1:]
 }
