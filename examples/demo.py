@@ -23,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import zlib
 from pathlib import Path
 
@@ -104,7 +105,14 @@ def redis_cli(redis_url: str, *args: str) -> str | None:
     """One redis-cli command (-c follows cluster redirects), or None without redis-cli."""
     if not shutil.which("redis-cli"):
         return None
-    done = subprocess.run(["redis-cli", "-c", "-u", redis_url, *args], capture_output=True, text=True)
+    # The password goes through REDISCLI_AUTH, not argv, where `ps` would show it.
+    parts = urllib.parse.urlsplit(redis_url)
+    url = urllib.parse.urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
+    user = ["--user", urllib.parse.unquote(parts.username)] if parts.username else []
+    env = dict(os.environ)
+    if parts.password:
+        env["REDISCLI_AUTH"] = urllib.parse.unquote(parts.password)
+    done = subprocess.run(["redis-cli", "-c", "-u", url, *user, *args], capture_output=True, text=True, env=env)
     return done.stdout.strip() if done.returncode == 0 else None
 
 
