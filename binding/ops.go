@@ -7,6 +7,7 @@ import (
 
 	"github.com/vmihailenco/msgpack/v5"
 
+	"github.com/nanographrag/nano-graphrag-redis/internal/msgpackwalk"
 	"github.com/nanographrag/nano-graphrag-redis/storage"
 )
 
@@ -42,11 +43,24 @@ var ops = map[int32]opSpec{
 	}},
 }
 
-// runOp dispatches op; an unknown op is NGR_ERR_BAD_REQUEST.
+// runOp dispatches op; an unknown op is NGR_ERR_BAD_REQUEST. The header is a
+// public ABI, so any bytes may arrive: a non-empty request must be exactly
+// one well-formed msgpack object whose headers claim no more elements than
+// its bytes can hold, checked without recursion before any decoder
+// allocates by what a header claims.
 func runOp(ctx context.Context, ns *storage.Namespace, op int32, req []byte) ([]byte, error) {
 	spec, ok := ops[op]
 	if !ok {
 		return nil, fmt.Errorf("%w: unknown op %d", errBadRequest, op)
+	}
+	if len(req) > 0 {
+		end, err := msgpackwalk.Skip(req, 0)
+		if err == nil && end != len(req) {
+			err = fmt.Errorf("%d bytes after the request object", len(req)-end)
+		}
+		if err != nil {
+			return nil, msgpackDecodeError(spec.name, err)
+		}
 	}
 	return spec.run(ctx, ns, req)
 }
@@ -111,29 +125,31 @@ func runAllKeys(ctx context.Context, ns *storage.Namespace, _ []byte) ([]byte, e
 }
 
 // decodeUpsert reads {str id: value, ...}. Each value is sliced out of req
-// as its exact msgpack bytes (zero copy: the decoder reads req through a
-// bytes.Reader, so the reader's offset is the decoder's), stored verbatim.
+// as its exact msgpack bytes (zero copy), stored verbatim. The map header is
+// trusted only as far as req's length can back it (msgpackwalk.MapLen), and
+// values are skipped without recursion.
 func decodeUpsert(req []byte) ([]storage.Item, error) {
-	r := bytes.NewReader(req)
-	dec := msgpack.NewDecoder(r)
-	n, err := dec.DecodeMapLen()
+	n, pos, isMap, err := msgpackwalk.MapLen(req, 0)
 	if err != nil {
 		return nil, msgpackDecodeError("upsert", err)
 	}
-	if n < 0 {
-		return nil, fmt.Errorf("%w: upsert: request must be a map, not nil", errBadRequest)
+	if !isMap {
+		return nil, fmt.Errorf("%w: upsert: request must be a map", errBadRequest)
 	}
 	items := make([]storage.Item, 0, n)
 	for i := 0; i < n; i++ {
-		id, err := dec.DecodeString()
+		keyEnd, err := msgpackwalk.Skip(req, pos)
 		if err != nil {
 			return nil, msgpackDecodeError(fmt.Sprintf("upsert key #%d", i), err)
 		}
-		start := len(req) - r.Len()
-		if err := dec.Skip(); err != nil {
+		var id string
+		if err := msgpack.Unmarshal(req[pos:keyEnd], &id); err != nil {
+			return nil, msgpackDecodeError(fmt.Sprintf("upsert key #%d", i), err)
+		}
+		if pos, err = msgpackwalk.Skip(req, keyEnd); err != nil {
 			return nil, msgpackDecodeError(fmt.Sprintf("upsert value of key %q", id), err)
 		}
-		items = append(items, storage.Item{ID: id, Value: req[start : len(req)-r.Len()]})
+		items = append(items, storage.Item{ID: id, Value: req[keyEnd:pos]})
 	}
 	return items, nil
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"math/rand"
@@ -98,4 +99,29 @@ func TestBadRequestsAreRejected(t *testing.T) {
 	n, err := runOp(context.Background(), ns, opCount, nil)
 	require.NoError(t, err)
 	assert.Equal(t, []byte{0x00}, n, "a rejected batch writes nothing")
+}
+
+// Issue #9, defect 2: decodeUpsert preallocated whatever map length the
+// request claimed, and five bytes (a map32 header claiming 2^31 entries)
+// ended in "fatal error: runtime: out of memory". Every op now refuses a
+// request whose headers promise more than its bytes hold, before decoding,
+// and a value nested millions deep is skipped without recursion.
+func TestHostileRequestsAreRejectedNotAllocated(t *testing.T) {
+	ns := testNamespaces(t)["single"]
+	deepValue := append([]byte{0x81, 0xa1, 'k'}, bytes.Repeat([]byte{0x91}, 5_000_000)...)
+	for name, req := range map[string][]byte{
+		"map32 claiming 2^31 entries": {0xdf, 0x7f, 0xff, 0xff, 0xff},
+		"array32 claiming 2^32-1 ids": {0xdd, 0xff, 0xff, 0xff, 0xff},
+		"str32 claiming 4 GB":         {0xdb, 0xff, 0xff, 0xff, 0xff},
+		"deep value, truncated":       deepValue,
+		"trailing bytes":              {0xa1, 'a', 0xc0},
+	} {
+		for _, op := range []int32{opUpsert, opGet, opGetMany, opFilterMissing, opDelete} {
+			_, err := runOp(context.Background(), ns, op, req)
+			assert.Equal(t, statusSerialization, statusOf(err), "%s, op %d: %v", name, op, err)
+		}
+	}
+	written, err := runOp(context.Background(), ns, opUpsert, append(deepValue, 0xc0))
+	require.NoError(t, err, "a deep but complete value is valid msgpack and is stored")
+	assert.Equal(t, []byte{0x01}, written)
 }

@@ -1,23 +1,22 @@
 package storage
 
 import (
-	"bytes"
-
 	"github.com/vmihailenco/msgpack/v5"
 	"github.com/vmihailenco/msgpack/v5/msgpcode"
+
+	"github.com/nanographrag/nano-graphrag-redis/internal/msgpackwalk"
 )
 
 // projector keeps only the requested top-level keys of msgpack maps. Only
-// the top level is walked: each key and value is skipped with the decoder,
-// and a wanted entry (its key and value are contiguous) is sliced from the
-// input, never decoded into Go values. One projector serves every value of a
-// GetMany call, so the decoder and its skip buffer are allocated once, and
-// each output is one allocation of its exact size. A value that is not a map
-// is returned unchanged (nano-graphrag only projects dicts).
+// the top level is walked: each key and value is skipped with msgpackwalk
+// (no recursion, so a hostile value nested millions deep costs neither stack
+// nor memory), and a wanted entry (its key and value are contiguous) is
+// sliced from the input, never decoded into Go values. One projector serves
+// every value of a GetMany call, and each output is one allocation of its
+// exact size. A value that is not a map is returned unchanged (nano-graphrag
+// only projects dicts).
 type projector struct {
 	fields map[string]struct{}
-	r      bytes.Reader
-	dec    *msgpack.Decoder
 	kept   [][2]int // [start, end) of each wanted entry in the current value
 }
 
@@ -30,35 +29,34 @@ func newProjector(fields []string) *projector {
 	for _, f := range fields {
 		p.fields[f] = struct{}{}
 	}
-	p.dec = msgpack.NewDecoder(&p.r)
 	return p
 }
 
 func (p *projector) project(id string, value []byte) ([]byte, error) {
-	if len(value) == 0 || !isMapCode(value[0]) {
+	if len(value) == 0 {
 		return value, nil
 	}
-	p.r.Reset(value)
-	p.dec.Reset(&p.r)
-	n, err := p.dec.DecodeMapLen()
+	n, pos, isMap, err := msgpackwalk.MapLen(value, 0)
+	if !isMap {
+		return value, nil
+	}
 	if err != nil {
 		return nil, corruptValue(id, "cannot decode map header: "+err.Error())
 	}
-	pos := func() int { return len(value) - p.r.Len() }
 	p.kept = p.kept[:0]
 	size := 0
 	for i := 0; i < n; i++ {
-		start := pos()
-		if err := p.dec.Skip(); err != nil {
+		start := pos
+		if pos, err = msgpackwalk.Skip(value, pos); err != nil {
 			return nil, corruptValue(id, "cannot decode map key: "+err.Error())
 		}
-		wanted := p.wanted(value[start:pos()])
-		if err := p.dec.Skip(); err != nil {
+		wanted := p.wanted(value[start:pos])
+		if pos, err = msgpackwalk.Skip(value, pos); err != nil {
 			return nil, corruptValue(id, "cannot skip map value: "+err.Error())
 		}
 		if wanted {
-			p.kept = append(p.kept, [2]int{start, pos()})
-			size += pos() - start
+			p.kept = append(p.kept, [2]int{start, pos})
+			size += pos - start
 		}
 	}
 	out := appendMapLen(make([]byte, 0, 5+size), len(p.kept))
@@ -109,8 +107,4 @@ func appendMapLen(b []byte, n int) []byte {
 		return append(b, msgpcode.Map16, byte(n>>8), byte(n))
 	}
 	return append(b, msgpcode.Map32, byte(n>>24), byte(n>>16), byte(n>>8), byte(n))
-}
-
-func isMapCode(c byte) bool {
-	return msgpcode.IsFixedMap(c) || c == msgpcode.Map16 || c == msgpcode.Map32
 }

@@ -1,7 +1,9 @@
 package storage
 
 import (
+	"bytes"
 	"errors"
+	"runtime"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -68,4 +70,31 @@ func TestProjectorNonMapAndCorrupt(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, msgpack.Unmarshal(got, &back))
 	assert.Equal(t, map[string]any{"a": "value"}, back)
+}
+
+// Issue #9, defect 1: a stored value nested five million arrays deep made the
+// recursive msgpack Skip overflow the goroutine stack, a fatal error that
+// took the host process down. The walk is iterative: the value projects.
+func TestProjectorDeeplyNestedValue(t *testing.T) {
+	deep := append([]byte{0x82, 0xa1, 'a'}, bytes.Repeat([]byte{0x91}, 5_000_000)...)
+	deep = append(deep, 0xc0, 0xa1, 'b', 0x01)
+	got, err := newProjector([]string{"b"}).project("deep", deep)
+	require.NoError(t, err)
+	assert.Equal(t, []byte{0x81, 0xa1, 'b', 0x01}, got)
+
+	_, err = newProjector([]string{"b"}).project("cut", deep[:len(deep)-4])
+	assert.ErrorIs(t, err, ErrCorruptValue)
+}
+
+// The 2 MB version survived, but its recursion grew the stack to half a
+// gigabyte (RSS 531 MB). Memory obtained from the OS must stay flat.
+func TestProjectorNestedValueCostsNoMemory(t *testing.T) {
+	deep := append([]byte{0x82, 0xa1, 'a'}, bytes.Repeat([]byte{0x91}, 2_000_000)...)
+	deep = append(deep, 0xc0, 0xa1, 'b', 0x01)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err := newProjector([]string{"b"}).project("deep", deep)
+	require.NoError(t, err)
+	runtime.ReadMemStats(&after)
+	assert.Less(t, after.Sys-before.Sys, uint64(16<<20), "bytes obtained from the OS while projecting")
 }

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import socket
 import uuid
+import zlib
 from typing import Any
 
 import pytest
@@ -103,3 +104,23 @@ async def kv(face: str, redis_url: str, namespace: str):
     if not store.store.closed:
         await store.drop()
         await store.close()
+
+
+def value_key(namespace: str, id: str, prefix: str = "nano_graphrag") -> str:
+    """The Redis key of id's value (layout in storage/keys.go): for writing damaged bytes in tests."""
+    bucket = zlib.crc32(id.encode("utf-8", "surrogateescape")) % 64
+    return f"{prefix}:{{{namespace}:{bucket}}}:v:{id}"
+
+
+def index_key(namespace: str, bucket: int, prefix: str = "nano_graphrag") -> str:
+    return f"{prefix}:{{{namespace}:{bucket}}}:i"
+
+
+def raw_redis(url: str) -> Any:
+    """A redis-py client on the test server (cluster-aware), to plant bytes our library would never write."""
+    import redis
+    from redis.cluster import RedisCluster
+
+    if url == os.environ.get("NGR_TEST_CLUSTER_URL"):
+        return RedisCluster.from_url(url)
+    return redis.Redis.from_url(url)

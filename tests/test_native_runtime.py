@@ -36,11 +36,11 @@ def wait_child(pid, timeout=30):
 """
 
 
-def run_script(code: str, *, timeout: float = SCRIPT_TIMEOUT) -> subprocess.CompletedProcess[str]:
-    """Run Python code in a fresh interpreter (same env: server URLs, NGR_TEST_HOOKS)."""
+def run_script(code: str, *, timeout: float = SCRIPT_TIMEOUT, cwd: str | None = None) -> subprocess.CompletedProcess[str]:
+    """Run Python code in a fresh interpreter (same env: server URLs, NGR_TEST_HOOKS), in cwd if given."""
     proc = subprocess.run(
         [sys.executable, "-c", SCRIPT_PRELUDE + textwrap.dedent(code)],
-        capture_output=True, text=True, timeout=timeout, env=dict(os.environ),
+        capture_output=True, text=True, timeout=timeout, env=dict(os.environ), cwd=cwd,
     )
     assert proc.returncode == 0, f"script failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}"
     return proc
