@@ -7,7 +7,7 @@ PY := .venv/bin/python
 LIB := python/nano_graphrag_redis/_lib/libngr_redis.so
 GO_TEST_FLAGS ?= -race -count=1 -timeout 25m
 
-.PHONY: help deps build venv test test-go test-py bench bench-go bench-py demo wheel fmt clean
+.PHONY: help deps build venv test test-go test-py bench bench-full bench-go demo wheel fmt clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -30,13 +30,17 @@ test-go: deps ## Go tests (-race) against a throwaway single node, TLS node and 
 test-py: venv ## Python tests (package, ABI, end-to-end) against throwaway servers
 	$(WITH_REDIS) $(PY) -m pytest tests -v
 
-bench: bench-go bench-py ## All benchmarks
+# A subset: make bench ONLY=upsert,get [BENCH_ARGS="--topology single --rounds 7"] (docs/benchmarks.md)
+BENCH = $(WITH_REDIS) $(PY) -m bench $(if $(ONLY),--only $(ONLY)) $(BENCH_ARGS)
 
-bench-go: deps ## Go benchmarks, next to redis-benchmark -P 64 on the same servers
+bench: venv ## Against redis-py, GLIDE, coredis (< 6 min): bench/results/latest.json, docs/benchmarks.md; ONLY=a,b for a subset
+	$(BENCH) --profile quick
+
+bench-full: venv ## The same with more rounds and 1M unrelated keys beside all_keys/count (about 15 min)
+	$(BENCH) --profile full
+
+bench-go: deps ## Go benchmarks alone, next to redis-benchmark -P 64 on the same servers
 	$(WITH_REDIS) scripts/bench-go.sh
-
-bench-py: venv ## Python benchmarks against redis-py on the same servers
-	$(WITH_REDIS) $(PY) bench/bench_vs_redis_py.py
 
 demo: ## The main job: GraphRAG insert and query through RedisKVStorage on a throwaway Redis
 	scripts/demo.sh

@@ -1,0 +1,125 @@
+"""`python -m bench`: runs the benchmark against the servers of scripts/redis/with-redis.sh.
+
+    scripts/redis/with-redis.sh .venv/bin/python -m bench            # = make bench
+    scripts/redis/with-redis.sh .venv/bin/python -m bench --profile full
+    ... -m bench --only upsert,get --topology single --out /tmp/x.json   # a quick subset
+
+A run with every workload (no --only) also writes the charts and the
+generated part of docs/benchmarks.md; a subset only writes its JSON and prints
+its table, so it never overwrites the published figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import asyncio
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from . import report, results, server, targets, workloads
+from .peers import Server
+from .workloads import PROFILES, Context
+
+ROOT = Path(__file__).resolve().parent.parent
+LATEST = ROOT / "bench" / "results" / "latest.json"
+EXTRA = ("memory", "limit")  # not client workloads: server.py
+EVERYTHING = [*workloads.WORKLOADS, *EXTRA]
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--profile", choices=sorted(PROFILES), default="quick",
+                   help="quick (make bench), full (make bench-full: more rounds, 1M unrelated keys), "
+                        "smoke (tiny sizes, for the harness test)")
+    p.add_argument("--only", default="", help=f"comma-separated subset of: {','.join(EVERYTHING)}")
+    p.add_argument("--topology", default="single,cluster", help="single, cluster or both (default)")
+    p.add_argument("--rounds", type=int, help="override the profile's rounds (at least 5 for published figures)")
+    p.add_argument("--out", type=Path, help=f"where to write the JSON (default {LATEST.relative_to(ROOT)}, "
+                                            "or bench/results/subset.json with --only)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar (e.g. in tests)")
+    args = p.parse_args(argv)
+    args.only = set(filter(None, args.only.split(","))) or None
+    unknown = (args.only or set()) - set(EVERYTHING)
+    if unknown:
+        p.error(f"unknown workload(s) {sorted(unknown)}; choose from {EVERYTHING}")
+    args.topologies = [t for t in args.topology.split(",") if t]
+    if not set(args.topologies) <= {"single", "cluster"}:
+        p.error("--topology takes single, cluster or single,cluster")
+    return args
+
+
+def servers_from_env(topologies: list[str]) -> list[Server]:
+    env = {"single": "NGR_TEST_REDIS_URL", "cluster": "NGR_TEST_CLUSTER_URL"}
+    missing = [env[t] for t in topologies if not os.environ.get(env[t])]
+    if missing:
+        raise SystemExit(f"{', '.join(missing)} not set: run through scripts/redis/with-redis.sh (make bench)")
+    return [Server(t, os.environ[env[t]]) for t in topologies]
+
+
+def wanted(args: argparse.Namespace, name: str) -> bool:
+    return args.only is None or name in args.only
+
+
+async def run(args: argparse.Namespace, profile: workloads.Profile, bar: tqdm) -> dict[str, Any]:
+    found: dict[str, Any] = {"figures": []}
+    chosen = workloads.selected(args.only)
+    for srv in servers_from_env(args.topologies):
+        ctx = Context(srv, profile, tick=lambda: bar.update(1))
+        try:
+            for w in chosen:
+                if w.name == "all_keys":  # the admin pair runs last, beside keys it must not pay for
+                    bar.set_postfix_str(f"{srv.topology}: {profile.unrelated_keys:,} unrelated keys")
+                    server.populate_unrelated(srv, profile.unrelated_keys)
+                bar.set_postfix_str(f"{srv.topology} {w.face} {w.name}")
+                found["figures"] += await workloads.run_workload(ctx, w)
+        finally:
+            await ctx.close()
+        server.cleanup(srv)
+        if srv.topology == "single" and wanted(args, "memory"):
+            bar.set_postfix_str("single: memory")
+            found["memory"] = server.memory(srv, profile.items)
+            bar.update(1)
+        if srv.topology == "single" and wanted(args, "limit"):
+            bar.set_postfix_str("single: redis-benchmark and the Go core")
+            found["limit"] = server.redis_limit(srv, profile.rounds, profile.items, 20 * profile.items,
+                                                tick=lambda: bar.update(1))
+    return found
+
+
+def total_steps(args: argparse.Namespace, profile: workloads.Profile) -> int:
+    steps = sum(w.calls(profile, t) for w in workloads.selected(args.only) for t in args.topologies)
+    if "single" in args.topologies:
+        steps += wanted(args, "memory") + 2 * profile.rounds * wanted(args, "limit")
+    return steps
+
+
+def main(argv: list[str]) -> int:
+    args = parse_args(argv)
+    profile = PROFILES[args.profile]
+    if args.rounds:
+        profile = dataclasses.replace(profile, rounds=args.rounds)
+    started = time.time()
+    with tqdm(total=total_steps(args, profile), unit="call", disable=args.no_progress,
+              bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} [{elapsed}<{remaining}]{postfix}") as bar:
+        found = asyncio.run(run(args, profile, bar))
+    doc = results.document(profile, args, found, started)
+    doc["targets"] = targets.evaluate(doc)
+    out = args.out or (LATEST if args.only is None else LATEST.with_name("subset.json"))
+    results.write(doc, out)
+    print(report.console(doc))
+    print(f"\nwrote {out}")
+    if args.only is None and args.out is None:
+        for path in report.publish(doc):
+            print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,77 @@
+"""The clients under test, by name: `open_async(name, server, ns)` / `open_sync(name, server, ns)`.
+
+Every peer talks to the same servers. `ours` is nano_graphrag_redis itself,
+with extra settings (e.g. compression) passed through as its global_config.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Awaitable, Callable
+
+from nano_graphrag_redis import RedisKVStorage, SyncRedisKVStorage
+
+from .base import Server
+from .coredis_kv import AsyncCoredis
+from .glide_kv import AsyncGlide, SyncGlide
+from .redis_py import AsyncLightRAG, AsyncMGet, SyncLightRAG, SyncMGet
+
+__all__ = ["Server", "LABELS", "ASYNC_PEERS", "SYNC_PEERS", "open_async", "open_sync", "close"]
+
+LABELS = {
+    "ours": "nano_graphrag_redis",
+    "redispy_lightrag": "redis-py, LightRAG style (pipelined SET/GET)",
+    "redispy_mget": "redis-py MSET/MGET",
+    "glide": "Valkey GLIDE",
+    "coredis": "coredis",
+}
+SHORT_LABELS = {
+    "ours": "ours",
+    "redispy_lightrag": "redis-py (LightRAG)",
+    "redispy_mget": "redis-py (MGET)",
+    "glide": "GLIDE",
+    "coredis": "coredis",
+}
+
+
+async def _ours_async(server: Server, namespace: str, **settings: Any) -> RedisKVStorage:
+    return RedisKVStorage(namespace, {"redis_url": server.url, **settings})
+
+
+def _wrap(cls: type) -> Callable[[Server, str], Awaitable[Any]]:
+    async def open_(server: Server, namespace: str) -> Any:
+        return cls(server, namespace)
+
+    return open_
+
+
+ASYNC_PEERS: dict[str, Callable[..., Awaitable[Any]]] = {
+    "ours": _ours_async,
+    "redispy_lightrag": _wrap(AsyncLightRAG),
+    "redispy_mget": _wrap(AsyncMGet),
+    "glide": AsyncGlide.open,
+    "coredis": AsyncCoredis.open,
+}
+
+SYNC_PEERS: dict[str, Callable[..., Any]] = {
+    "ours": lambda server, namespace, **settings: SyncRedisKVStorage(
+        namespace, {"redis_url": server.url, **settings}),
+    "redispy_lightrag": SyncLightRAG,
+    "redispy_mget": SyncMGet,
+    "glide": SyncGlide,
+}
+
+
+async def open_async(name: str, server: Server, namespace: str, **settings: Any) -> Any:
+    return await ASYNC_PEERS[name](server, namespace, **settings)
+
+
+def open_sync(name: str, server: Server, namespace: str, **settings: Any) -> Any:
+    return SYNC_PEERS[name](server, namespace, **settings)
+
+
+async def close(peer: Any) -> None:
+    """Close an async (aclose) or sync (close) peer."""
+    if hasattr(peer, "aclose"):
+        await peer.aclose()
+    else:
+        peer.close()

@@ -1,0 +1,285 @@
+"""What is measured: nano-graphrag's KV calls, each run by every client that can, on one server.
+
+A Workload names its face (async/sync), its clients, its schedules (timing.MODES)
+and a builder that turns a Context into timing cases. `run_workload` times
+them and returns flat figure records (one per client, mode and variant),
+which results/latest.json keeps as they are.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+from typing import Any, Awaitable, Callable, Optional
+
+from . import data, peers, timing
+from .peers import Server
+from .timing import Case
+
+ASYNC_BATCH = ("ours", "redispy_lightrag", "redispy_mget", "glide", "coredis")
+SYNC_BATCH = ("ours", "redispy_lightrag", "redispy_mget", "glide")
+ASYNC_SINGLE = ("ours", "redispy_mget", "glide", "coredis")  # get_by_id: LightRAG style is the same GET
+SYNC_SINGLE = ("ours", "redispy_mget", "glide")
+SCAN_REFERENCE = ("ours", "redispy_lightrag")
+ALL_MODES = timing.MODES
+# back_to_back and app run ours and the strongest peer of each library (time budget); interleaved runs all.
+SCHEDULE_CLIENTS = ("ours", "redispy_mget", "glide")
+FIELDS = ("tokens", "chunk_order_index", "full_doc_id")  # metadata only: the content is left out
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Sizes of one run. quick = `make bench`, full = `make bench-full`."""
+
+    name: str
+    rounds: int
+    items: int = 10_000
+    concurrency: tuple[int, ...] = (1, 16, 256, 1024)
+    get_by_id_ops: int = 2048
+    sync_get_ops: int = 2000
+    unrelated_keys: int = 100_000
+
+
+PROFILES = {
+    "quick": Profile("quick", rounds=5),
+    "full": Profile("full", rounds=9, get_by_id_ops=16384, sync_get_ops=10_000, unrelated_keys=1_000_000),
+    "smoke": Profile("smoke", rounds=1, items=200, concurrency=(1, 16), get_by_id_ops=64, sync_get_ops=50,
+                     unrelated_keys=1000),
+}
+
+
+@dataclass
+class Context:
+    """One topology's run: the server, the sizes, the open peers and the values they hold."""
+
+    server: Server
+    profile: Profile
+    tick: Callable[[], None] = lambda: None
+    _peers: dict[tuple[str, str, str], Any] = field(default_factory=dict)
+    _values: dict[str, data.Values] = field(default_factory=dict)
+    _seeded: set[tuple[str, str, str]] = field(default_factory=set)
+
+    def values(self, dataset: str) -> data.Values:
+        if dataset not in self._values:
+            self._values[dataset] = data.NAMESPACES[dataset](self.profile.items)
+        return self._values[dataset]
+
+    async def peer(self, face: str, client: str, dataset: str) -> Any:
+        """The client's storage for dataset, opened once, in a namespace of its own."""
+        key = (face, client, dataset)
+        if key not in self._peers:
+            namespace = f"bench_{dataset}_{client}_{face}"
+            if face == "async":
+                self._peers[key] = await peers.open_async(client, self.server, namespace)
+            else:
+                self._peers[key] = peers.open_sync(client, self.server, namespace)
+        return self._peers[key]
+
+    async def seeded(self, face: str, client: str, dataset: str) -> Any:
+        """The client's storage holding every value of dataset, checked once: a peer that
+        returns wrong values is a bug in the harness, not a figure."""
+        kv = await self.peer(face, client, dataset)
+        if (face, client, dataset) in self._seeded:
+            return kv
+        self._seeded.add((face, client, dataset))
+        values = self.values(dataset)
+        ids = list(values)
+        await call(kv.upsert, values)
+        probe = ids[:20] + ["absent-1", "absent-2"]
+        got = await call(kv.get_by_ids, probe)
+        if got != [values[i] for i in ids[:20]] + [None, None]:
+            raise AssertionError(f"{client} ({face}) read back other values than it wrote")
+        if await call(kv.filter_keys, probe) != {"absent-1", "absent-2"}:
+            raise AssertionError(f"{client} ({face}) filter_keys is wrong")
+        return kv
+
+    def forget(self, face: str, client: str, dataset: str) -> None:
+        """The namespace no longer holds the dataset (after drop): seed it again when next needed."""
+        self._seeded.discard((face, client, dataset))
+
+    async def close(self) -> None:
+        for kv in reversed(self._peers.values()):  # LIFO: coredis's pools are nested anyio scopes
+            await peers.close(kv)
+        self._peers.clear()
+
+
+async def call(fn: Callable[..., Any], *args: Any) -> Any:
+    """Calls a sync or async peer method alike."""
+    result = fn(*args)
+    return await result if asyncio.iscoroutine(result) else result
+
+
+Builder = Callable[[Context, "Workload"], Awaitable[list[tuple[dict[str, Any], list[Case]]]]]
+
+
+@dataclass(frozen=True)
+class Workload:
+    name: str
+    face: str
+    clients: tuple[str, ...]
+    modes: tuple[str, ...]
+    build: Builder
+    dataset: str = "text_chunks"
+    variants: Callable[[Profile], int] = lambda p: 1
+
+    def modes_on(self, topology: str) -> tuple[str, ...]:
+        """Every schedule on the single node; the cluster's figures are interleaved only (time budget)."""
+        return self.modes if topology == "single" else ("interleaved",)
+
+    def clients_in(self, mode: str) -> tuple[str, ...]:
+        return self.clients if mode == "interleaved" else tuple(c for c in self.clients if c in SCHEDULE_CLIENTS)
+
+    def calls(self, profile: Profile, topology: str) -> int:
+        """Timed and warm-up calls, for the progress bar."""
+        timed = sum(profile.rounds * len(self.clients_in(m)) for m in self.modes_on(topology))
+        return (timed + len(self.clients)) * self.variants(profile)
+
+
+def _batch(method: str, *args_of: Callable[[data.Values], Any]) -> Builder:
+    """A workload of one batch call per round (upsert, get_by_ids, filter_keys) on every client."""
+
+    async def build(ctx: Context, w: Workload) -> list[tuple[dict[str, Any], list[Case]]]:
+        values = ctx.values(w.dataset)
+        args = [f(values) for f in args_of]
+        cases = []
+        for client in w.clients:
+            kv = await ctx.seeded(w.face, client, w.dataset)
+            cases.append(Case(client, _bound(getattr(kv, method), *args)))
+        return [({"ops": len(values)}, cases)]
+
+    return build
+
+
+def _bound(fn: Callable[..., Any], *args: Any) -> Callable[[], Awaitable[Any]]:
+    async def run() -> Any:
+        return await call(fn, *args)
+
+    return run
+
+
+def _values_arg(values: data.Values) -> Any:
+    return values
+
+
+def _ids_arg(values: data.Values) -> Any:
+    return list(values)
+
+
+def _fields_arg(values: data.Values) -> Any:
+    return set(FIELDS)
+
+
+def _half_present(values: data.Values) -> Any:
+    ids = list(values)
+    return ids[::2] + [f"absent-{i}" for i in range(len(ids) // 2)]
+
+
+async def _gets(get: Callable[[str], Awaitable[Any]], ids: list[str], tasks: int, ops: int) -> list[float]:
+    """ops get_by_id calls spread over `tasks` concurrent tasks; the latency of each call."""
+    latencies: list[float] = []
+    per_task = max(1, ops // tasks)
+
+    async def worker(t: int) -> None:
+        for j in range(per_task):
+            key = ids[(t * per_task + j) % len(ids)]
+            t0 = time.perf_counter()
+            await get(key)
+            latencies.append(time.perf_counter() - t0)
+
+    await asyncio.gather(*(worker(t) for t in range(tasks)))
+    return latencies
+
+
+async def _concurrent(ctx: Context, w: Workload) -> list[tuple[dict[str, Any], list[Case]]]:
+    ids = list(ctx.values(w.dataset))
+    kvs = {c: await ctx.seeded(w.face, c, w.dataset) for c in w.clients}
+    out = []
+    for tasks in ctx.profile.concurrency:
+        ops = max(1, ctx.profile.get_by_id_ops // tasks) * tasks
+        cases = [Case(c, _bound(_gets, kv.get_by_id, ids, tasks, ops)) for c, kv in kvs.items()]
+        out.append(({"ops": ops, "concurrency": tasks}, cases))
+    return out
+
+
+def _sync_gets(get: Callable[[str], Any], ids: list[str], ops: int) -> list[float]:
+    latencies = []
+    for j in range(ops):
+        t0 = time.perf_counter()
+        get(ids[j % len(ids)])
+        latencies.append(time.perf_counter() - t0)
+    return latencies
+
+
+async def _sync_latency(ctx: Context, w: Workload) -> list[tuple[dict[str, Any], list[Case]]]:
+    ids = list(ctx.values(w.dataset))
+    ops = ctx.profile.sync_get_ops
+    cases = []
+    for client in w.clients:
+        kv = await ctx.seeded(w.face, client, w.dataset)
+        cases.append(Case(client, _bound(_sync_gets, kv.get_by_id, ids, ops)))
+    return [({"ops": ops}, cases)]
+
+
+def _admin(method: str) -> Builder:
+    """all_keys or count of a namespace, beside the unrelated keys server.populate_unrelated put in."""
+
+    async def build(ctx: Context, w: Workload) -> list[tuple[dict[str, Any], list[Case]]]:
+        n = len(ctx.values(w.dataset))
+        cases = [Case(c, _bound(getattr(await ctx.seeded(w.face, c, w.dataset), method))) for c in w.clients]
+        return [({"ops": 1, "namespace_keys": n, "unrelated_keys": ctx.profile.unrelated_keys}, cases)]
+
+    return build
+
+
+async def _drop(ctx: Context, w: Workload) -> list[tuple[dict[str, Any], list[Case]]]:
+    values = ctx.values(w.dataset)
+    cases = []
+    for client in w.clients:
+        kv = await ctx.seeded(w.face, client, w.dataset)
+        cases.append(Case(client, _bound(kv.drop), prepare=_bound(kv.upsert, values)))
+        ctx.forget(w.face, client, w.dataset)  # the last timed drop leaves it empty
+    return [({"ops": len(values)}, cases)]
+
+
+def _levels(p: Profile) -> int:
+    return len(p.concurrency)
+
+
+WORKLOADS: dict[str, list[Workload]] = {
+    "upsert": [Workload("upsert", f, c, ALL_MODES, _batch("upsert", _values_arg))
+               for f, c in (("async", ASYNC_BATCH), ("sync", SYNC_BATCH))],
+    "get": [Workload("get", f, c, ALL_MODES, _batch("get_by_ids", _ids_arg))
+            for f, c in (("async", ASYNC_BATCH), ("sync", SYNC_BATCH))],
+    "get_fields": [Workload("get_fields", f, c, ("interleaved",), _batch("get_by_ids", _ids_arg, _fields_arg))
+                   for f, c in (("async", ASYNC_BATCH), ("sync", SYNC_BATCH))],
+    "filter": [Workload("filter", f, c, ("interleaved",), _batch("filter_keys", _half_present))
+               for f, c in (("async", ASYNC_BATCH), ("sync", SYNC_BATCH))],
+    "concurrent": [Workload("concurrent", "async", ASYNC_SINGLE, ("interleaved",), _concurrent,
+                            dataset="llm_response_cache", variants=_levels)],
+    "sync_latency": [Workload("sync_latency", "sync", SYNC_SINGLE, ("interleaved",), _sync_latency,
+                              dataset="llm_response_cache")],
+    "drop": [Workload("drop", "async", SCAN_REFERENCE, ("interleaved",), _drop)],
+    "admin": [Workload("all_keys", "async", SCAN_REFERENCE, ("interleaved",), _admin("all_keys"),
+                       dataset="llm_response_cache"),
+              Workload("count", "async", SCAN_REFERENCE, ("interleaved",), _admin("count"),
+                       dataset="llm_response_cache")],
+}
+
+
+async def run_workload(ctx: Context, w: Workload) -> list[dict[str, Any]]:
+    """Times w on ctx's server in each of its modes; one record per client, mode and variant."""
+    figures = []
+    for extra, cases in await w.build(ctx, w):
+        for i, mode in enumerate(w.modes_on(ctx.server.topology)):
+            chosen = [c for c in cases if c.client in w.clients_in(mode)]
+            samples = await timing.run(chosen, ctx.profile.rounds, mode, ctx.tick, warm_up=i == 0)
+            for client, s in samples.items():
+                figures.append({"topology": ctx.server.topology, "face": w.face, "workload": w.name,
+                                "dataset": w.dataset, "mode": mode, "client": client, **extra,
+                                **timing.summarise(s, extra["ops"])})
+    return figures
+
+
+def selected(only: Optional[set[str]]) -> list[Workload]:
+    return [w for name, ws in WORKLOADS.items() if only is None or name in only for w in ws]
