@@ -62,7 +62,8 @@ class Context:
 
     def values(self, dataset: str) -> data.Values:
         if dataset not in self._values:
-            self._values[dataset] = data.NAMESPACES[dataset](self.profile.items)
+            n = self.profile.items // 10 if dataset == "community_reports" else self.profile.items
+            self._values[dataset] = data.NAMESPACES[dataset](n)
         return self._values[dataset]
 
     async def peer(self, face: str, client: str, dataset: str) -> Any:
@@ -255,6 +256,10 @@ WORKLOADS: dict[str, list[Workload]] = {
                    for f, c in (("async", ASYNC_BATCH), ("sync", SYNC_BATCH))],
     "filter": [Workload("filter", f, c, ("interleaved",), _batch("filter_keys", _half_present))
                for f, c in (("async", ASYNC_BATCH), ("sync", SYNC_BATCH))],
+    "reports": [Workload("reports_upsert", "async", ASYNC_BATCH, ("interleaved",), _batch("upsert", _values_arg),
+                         dataset="community_reports"),
+                Workload("reports_get", "async", ASYNC_BATCH, ("interleaved",), _batch("get_by_ids", _ids_arg),
+                         dataset="community_reports")],
     "concurrent": [Workload("concurrent", "async", ASYNC_SINGLE, ("interleaved",), _concurrent,
                             dataset="llm_response_cache", variants=_levels)],
     "sync_latency": [Workload("sync_latency", "sync", SYNC_SINGLE, ("interleaved",), _sync_latency,
