@@ -24,7 +24,7 @@ from tqdm import tqdm
 
 from . import report, results, server, targets, workloads
 from .peers import Server
-from .workloads import PROFILES, Context
+from .context import PROFILES, Context, Profile
 
 ROOT = Path(__file__).resolve().parent.parent
 LATEST = ROOT / "bench" / "results" / "latest.json"
@@ -67,7 +67,7 @@ def wanted(args: argparse.Namespace, name: str) -> bool:
     return args.only is None or name in args.only
 
 
-async def run(args: argparse.Namespace, profile: workloads.Profile, bar: tqdm) -> dict[str, Any]:
+async def run(args: argparse.Namespace, profile: Profile, bar: tqdm) -> dict[str, Any]:
     found: dict[str, Any] = {"figures": []}
     chosen = workloads.selected(args.only)
     for srv in servers_from_env(args.topologies):
@@ -93,7 +93,7 @@ async def run(args: argparse.Namespace, profile: workloads.Profile, bar: tqdm) -
     return found
 
 
-def total_steps(args: argparse.Namespace, profile: workloads.Profile) -> int:
+def total_steps(args: argparse.Namespace, profile: Profile) -> int:
     steps = sum(w.calls(profile, t) for w in workloads.selected(args.only) for t in args.topologies)
     if "single" in args.topologies:
         steps += wanted(args, "memory") + 2 * profile.rounds * wanted(args, "limit")

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, Iterable, Optional
 
 from .peers import SHORT_LABELS
+from .results import figure
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = ROOT / "docs" / "benchmarks.md"
@@ -39,17 +40,31 @@ def _met(row: dict[str, Any]) -> str:
     return {True: "met", False: "**missed**", None: "not measured"}[row["met"]]
 
 
+def _unit(t: dict[str, Any]) -> str:
+    return "" if t["goal"] >= 1000 else "x"
+
+
 def targets_table(doc: Doc) -> str:
+    """The single-node targets: goal, measured ratio, met or not."""
     rows = []
     for t in doc.get("targets", []):
-        unit = "" if t["goal"] >= 1000 else "x"
-        extra = ""
-        if t.get("cluster_vs_single") is not None:
-            kept = t["cluster_vs_single"]
-            extra = f"; {kept:.2f} of single ({'within' if t['within_20pct'] else '**not within**'} 20%)"
-        goal = ("≤ " if t["at_most"] else "≥ ") + _fmt(t["goal"], unit)
-        rows.append([t["target"], goal, _fmt(t["measured"], unit) + extra, _met(t)])
+        if t["topology"] == "single":
+            goal = ("≤ " if t["at_most"] else "≥ ") + _fmt(t["goal"], _unit(t))
+            rows.append([t["target"], goal, _fmt(t["measured"], _unit(t)), _met(t)])
     return _table(["target", "goal", "measured", ""], rows)
+
+
+def cluster_table(doc: Doc) -> str:
+    """"Cluster: every ratio within 20% of its single-node value"."""
+    single = {t["id"]: t for t in doc.get("targets", []) if t["topology"] == "single"}
+    rows = []
+    for t in doc.get("targets", []):
+        if t["topology"] == "cluster":
+            s = single[t["id"].removesuffix("-cluster")]
+            verdict = {True: "within 20%", False: "**not within 20%**", None: "not measured"}[t["met"]]
+            rows.append([s["target"], _fmt(s["measured"], _unit(s)), _fmt(t["ratio"], _unit(s)),
+                         _fmt(t["measured"]), verdict])
+    return _table(["ratio", "single node", "cluster", "cluster / single (goal ≥ 0.80)", ""], rows)
 
 
 def figures_table(doc: Doc, mode: str = "interleaved") -> str:
@@ -79,7 +94,7 @@ def modes_table(doc: Doc) -> str:
 
 def console(doc: Doc) -> str:
     parts = [f"profile {doc['profile']}, {doc['duration_s']} s, {doc['machine']['cores']} cores",
-             "", targets_table(doc), "", figures_table(doc), "", modes_table(doc)]
+             "", targets_table(doc), "", cluster_table(doc), "", figures_table(doc), "", modes_table(doc)]
     return "\n".join(parts)
 
 
@@ -98,6 +113,15 @@ def splice(page: str, body: str) -> str:
     return f"{head}{BEGIN}\n{body}\n{END}{tail}"
 
 
+def _surface(doc: Doc, face: str, workload: str, limit_key: str) -> list[str]:
+    """Ours at the Python surface, as a share of the server's limit for the same 10k items."""
+    f = figure(doc, topology="single", face=face, workload=workload, client="ours", mode="interleaved")
+    limit = doc.get("limit", {}).get(limit_key)
+    if f is None or limit is None:
+        return [f"ours, {face} {workload} 10k (Python surface)", "n/a", "n/a"]
+    return [f"ours, {face} {workload} 10k (Python surface)", _fmt(f["median_s"], "ms"), _fmt(limit / f["median_s"])]
+
+
 def generated(doc: Doc, charts: list[Path]) -> str:
     v, m = doc["versions"], doc["machine"]
     lim, mem = doc.get("limit", {}), doc.get("memory", {})
@@ -113,6 +137,10 @@ Every figure: `bench/results/latest.json`.
 
 {targets_table(doc)}
 
+Cluster: every ratio within 20% of its single-node value.
+
+{cluster_table(doc)}
+
 {pics}
 
 ### Server limit and the Go core (single node, {lim.get('items', 0):,} values of {lim.get('value_size', 0)} B)
@@ -120,8 +148,12 @@ Every figure: `bench/results/latest.json`.
 {_table(["", "median time", "share of the server's limit"], [
         ["redis-benchmark -P 64 SET", _fmt(lim.get('redis_benchmark_set_s'), 'ms'), "1.00"],
         ["Go core Upsert", _fmt(lim.get('go_upsert_s'), 'ms'), _fmt(lim.get('go_upsert_vs_limit'))],
+        _surface(doc, "async", "upsert", "redis_benchmark_set_s"),
+        _surface(doc, "sync", "upsert", "redis_benchmark_set_s"),
         ["redis-benchmark -P 64 GET", _fmt(lim.get('redis_benchmark_get_s'), 'ms'), "1.00"],
-        ["Go core GetMany", _fmt(lim.get('go_getmany_s'), 'ms'), _fmt(lim.get('go_get_vs_limit'))]])}
+        ["Go core GetMany", _fmt(lim.get('go_getmany_s'), 'ms'), _fmt(lim.get('go_get_vs_limit'))],
+        _surface(doc, "async", "get", "redis_benchmark_get_s"),
+        _surface(doc, "sync", "get", "redis_benchmark_get_s")])}
 
 ### Redis memory for {mem.get('items', 0):,} text_chunks
 

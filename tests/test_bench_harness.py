@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from bench import report, timing, workloads
+from bench.context import PROFILES
 from bench.targets import TARGETS
 
 from conftest import require_env
@@ -42,7 +43,7 @@ def test_smoke_run_records_machine_versions_and_settings(smoke: dict) -> None:
 
 
 def test_every_peer_produces_every_figure(smoke: dict) -> None:
-    profile = workloads.PROFILES["smoke"]
+    profile = PROFILES["smoke"]
     for topology in ("single", "cluster"):
         for w in workloads.selected(None):
             for mode in w.modes_on(topology):
