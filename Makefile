@@ -30,8 +30,8 @@ test-go: deps ## Go tests (-race) against a throwaway single node, TLS node and 
 test-py: venv ## Python tests (package, ABI, end-to-end) against throwaway servers
 	$(WITH_REDIS) $(PY) -m pytest tests -v
 
-# A subset: make bench ONLY=upsert,get [BENCH_ARGS="--topology single --rounds 7"] (docs/benchmarks.md)
-BENCH = $(WITH_REDIS) $(PY) -m bench $(if $(ONLY),--only $(ONLY)) $(BENCH_ARGS)
+# A subset: make bench ONLY=upsert,get CLIENTS=ours,glide [BENCH_ARGS="--topology single"] (docs/benchmarks.md)
+BENCH = $(WITH_REDIS) $(PY) -m bench $(if $(ONLY),--only $(ONLY)) $(if $(CLIENTS),--clients $(CLIENTS)) $(BENCH_ARGS)
 
 bench: venv ## Against redis-py, GLIDE, coredis (< 6 min): bench/results/latest.json, docs/benchmarks.md; ONLY=a,b for a subset
 	$(BENCH) --profile quick

@@ -2,11 +2,12 @@
 
     scripts/redis/with-redis.sh .venv/bin/python -m bench            # = make bench
     scripts/redis/with-redis.sh .venv/bin/python -m bench --profile full
-    ... -m bench --only upsert,get --topology single --out /tmp/x.json   # a quick subset
+    ... -m bench --only upsert,get --clients ours,glide --topology single   # a quick subset
 
-A run with every workload (no --only) also writes the charts and the
-generated part of docs/benchmarks.md; a subset only writes its JSON and prints
-its table, so it never overwrites the published figures.
+A run of every workload and client also writes the charts and the generated
+part of docs/benchmarks.md; a subset (--only, --clients) only writes its JSON
+(bench/results/subset.json or --out) and prints its table, so it never
+overwrites the published figures.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from typing import Any
 from tqdm import tqdm
 
 from . import report, results, server, targets, workloads
-from .peers import Server
+from .peers import LABELS, Server
 from .context import PROFILES, Context, Profile
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,6 +40,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                    help="quick (make bench), full (make bench-full: more rounds, 1M unrelated keys), "
                         "smoke (tiny sizes, for the harness test)")
     p.add_argument("--only", default="", help=f"comma-separated subset of: {','.join(EVERYTHING)}")
+    p.add_argument("--clients", default="", help="comma-separated subset of: " + ",".join(LABELS))
     p.add_argument("--topology", default="single,cluster", help="single, cluster or both (default)")
     p.add_argument("--rounds", type=int, help="override the profile's rounds (at least 5 for published figures)")
     p.add_argument("--out", type=Path, help=f"where to write the JSON (default {LATEST.relative_to(ROOT)}, "
@@ -49,6 +51,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     unknown = (args.only or set()) - set(EVERYTHING)
     if unknown:
         p.error(f"unknown workload(s) {sorted(unknown)}; choose from {EVERYTHING}")
+    args.clients = set(filter(None, args.clients.split(","))) or None
+    if args.clients and not args.clients <= set(LABELS):
+        p.error(f"unknown client(s) {sorted(args.clients - set(LABELS))}; choose from {list(LABELS)}")
     args.topologies = [t for t in args.topology.split(",") if t]
     if not set(args.topologies) <= {"single", "cluster"}:
         p.error("--topology takes single, cluster or single,cluster")
@@ -69,7 +74,7 @@ def wanted(args: argparse.Namespace, name: str) -> bool:
 
 async def run(args: argparse.Namespace, profile: Profile, bar: tqdm) -> dict[str, Any]:
     found: dict[str, Any] = {"figures": []}
-    chosen = workloads.selected(args.only)
+    chosen = workloads.selected(args.only, args.clients)
     for srv in servers_from_env(args.topologies):
         ctx = Context(srv, profile, tick=lambda: bar.update(1))
         try:
@@ -94,7 +99,7 @@ async def run(args: argparse.Namespace, profile: Profile, bar: tqdm) -> dict[str
 
 
 def total_steps(args: argparse.Namespace, profile: Profile) -> int:
-    steps = sum(w.calls(profile, t) for w in workloads.selected(args.only) for t in args.topologies)
+    steps = sum(w.calls(profile, t) for w in workloads.selected(args.only, args.clients) for t in args.topologies)
     if "single" in args.topologies:
         steps += wanted(args, "memory") + 2 * profile.rounds * wanted(args, "limit")
     return steps
@@ -111,11 +116,12 @@ def main(argv: list[str]) -> int:
         found = asyncio.run(run(args, profile, bar))
     doc = results.document(profile, args, found, started)
     doc["targets"] = targets.evaluate(doc)
-    out = args.out or (LATEST if args.only is None else LATEST.with_name("subset.json"))
+    whole = args.only is None and args.clients is None
+    out = args.out or (LATEST if whole else LATEST.with_name("subset.json"))
     results.write(doc, out)
     print(report.console(doc))
     print(f"\nwrote {out}")
-    if args.only is None and args.out is None:
+    if args.only is None and args.clients is None and args.out is None:
         for path in report.publish(doc):
             print(f"wrote {path}")
     return 0

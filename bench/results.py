@@ -62,7 +62,7 @@ def document(profile: Any, args: Any, found: dict[str, Any], started: float) -> 
         "machine": {**machine(), "loadavg_end": os.getloadavg()},
         "versions": versions(),
         "settings": {**profile.__dict__, "only": sorted(args.only) if args.only else None,
-                     "topologies": args.topologies},
+                     "clients": sorted(args.clients) if args.clients else None, "topologies": args.topologies},
         **found,
     }
 

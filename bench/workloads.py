@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Awaitable, Callable, Optional
 
 from . import data, timing
@@ -203,5 +203,12 @@ async def run_workload(ctx: Context, w: Workload) -> list[dict[str, Any]]:
     return figures
 
 
-def selected(only: Optional[set[str]]) -> list[Workload]:
-    return [w for name, ws in WORKLOADS.items() if only is None or name in only for w in ws]
+def selected(only: Optional[set[str]], clients: Optional[set[str]] = None) -> list[Workload]:
+    """The workloads named in `only` (all if None), each cut down to `clients` (all if None)."""
+    out = []
+    for name, ws in WORKLOADS.items():
+        for w in ws if only is None or name in only else ():
+            kept = tuple(c for c in w.clients if clients is None or c in clients)
+            if kept:
+                out.append(replace(w, clients=kept))
+    return out
