@@ -121,14 +121,13 @@ var clients = &clientRegistry{byKey: make(map[string]*sharedClient)}
 
 // acquire returns the (not yet connected) client for the canonical options
 // key, creating it on first use after validating the options.
-func (r *clientRegistry) acquire(w *wireOptions, key string) (*sharedClient, error) {
+func (r *clientRegistry) acquire(opts *storage.Options, key string) (*sharedClient, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if sc, ok := r.byKey[key]; ok {
 		sc.refs++
 		return sc, nil
 	}
-	opts := w.storageOptions()
 	if err := storage.Validate(opts); err != nil {
 		return nil, err
 	}

@@ -11,12 +11,11 @@ import (
 )
 
 func TestParseOptionsMapsEveryKey(t *testing.T) {
-	w, _, err := parseOptions([]byte(`{"url":"redis://h:1","password":"pw","topology":"cluster",
+	o, _, err := parseOptions([]byte(`{"url":"redis://h:1","password":"pw","topology":"cluster",
 		"cluster_addrs":["a:1","b:2"],"pool_size":7,"dial_timeout":1.5,"read_timeout":0.25,
 		"max_retries":-1,"retry_on_timeout":true,"key_prefix":"p","ttl":{"llm_response_cache":60},
 		"compress_threshold":4096,"max_value_size":100,"batch_size":50,"wait_replicas":1,"wait_timeout":0.5}`))
 	require.NoError(t, err)
-	o := w.storageOptions()
 	assert.Equal(t, "redis://h:1", o.URL)
 	assert.Equal(t, storage.Topology("cluster"), o.Topology)
 	assert.Equal(t, []string{"a:1", "b:2"}, o.ClusterAddrs)
@@ -27,7 +26,7 @@ func TestParseOptionsMapsEveryKey(t *testing.T) {
 	assert.True(t, o.RetryOnTimeout)
 	assert.Equal(t, map[string]time.Duration{"llm_response_cache": time.Minute}, o.TTL)
 	assert.Equal(t, 500*time.Millisecond, o.WaitTimeout)
-	assert.Equal(t, []string{"pw"}, w.secrets())
+	assert.Equal(t, []string{"pw"}, o.Secrets())
 }
 
 func TestParseOptionsCanonicalFormIgnoresKeyOrderAndSpacing(t *testing.T) {
@@ -45,9 +44,13 @@ func TestParseOptionsErrorsNameTheKeyNotTheValue(t *testing.T) {
 	for input, key := range map[string]string{
 		`{"pool_sise":3}`:            `"pool_sise"`,
 		`{"pool_size":"many"}`:       `"pool_size"`,
+		`{"pool_size":20000}`:        `"pool_size"`,
+		`{"pool_size":1.5}`:          `"pool_size"`,
 		`{"password":12345}`:         `"password"`,
 		`{"ttl":{"x":"forever"}}`:    `"ttl`,
 		`{"dial_timeout":"1s"}`:      `"dial_timeout"`,
+		`{"dial_timeout":1e300}`:     `"dial_timeout"`,
+		`{"dial_timeout":1e-12}`:     `"dial_timeout"`,
 		`{"url":"redis://h:1"} junk`: `trailing data`,
 	} {
 		_, _, err := parseOptions([]byte(input))
@@ -61,18 +64,7 @@ func TestParseOptionsErrorsNameTheKeyNotTheValue(t *testing.T) {
 	assert.NotContains(t, err.Error(), "s3cret")
 }
 
-func TestSecretsIncludeTheURLPasswordRawAndDecoded(t *testing.T) {
-	w := &wireOptions{URL: "redis://user:p%40ss@h:1/0"}
-	assert.Equal(t, []string{"p%40ss", "p@ss"}, w.secrets())
-	assert.Equal(t, "bad *** and ***", redact("bad p%40ss and p@ss", w.secrets()))
-}
-
-func TestSecretsReadTheURLLikeStorageDoes(t *testing.T) {
-	for url, want := range map[string][]string{
-		"redis://user:p@ss/w?rd@h:1/0": {"p@ss/w?rd"}, // raw '@', '/', '?': up to the last '@'
-		"redis://app@h:1":              nil,           // a user name only, as go-redis and redis-py read it
-		"redis://h:1":                  nil,
-	} {
-		assert.Equal(t, want, (&wireOptions{URL: url}).secrets(), url)
-	}
+func TestSecretsAreRedactedRawAndDecoded(t *testing.T) {
+	o := &storage.Options{URL: "redis://user:p%40ss@h:1/0"}
+	assert.Equal(t, "bad *** and ***", redact("bad p%40ss and p@ss", o.Secrets()))
 }

@@ -24,15 +24,15 @@ func openStore(optionsJSON []byte, namespace string) (uint64, error) {
 	if err := storage.ValidateNamespace(namespace); err != nil {
 		return 0, err
 	}
-	w, key, err := parseOptions(optionsJSON)
+	opts, key, err := parseOptions(optionsJSON)
 	if err != nil {
 		return 0, err
 	}
-	sc, err := clients.acquire(w, key)
+	sc, err := clients.acquire(opts, key)
 	if err != nil {
-		return 0, redactedError{err, w.secrets()}
+		return 0, redactedError{err, opts.Secrets()}
 	}
-	return handles.add(&store{name: namespace, client: sc, secrets: w.secrets()}), nil
+	return handles.add(&store{name: namespace, client: sc, secrets: opts.Secrets()}), nil
 }
 
 // closeStore forgets the handle and releases the shared client. Of callers

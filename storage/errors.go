@@ -57,6 +57,12 @@ type ConfigError struct {
 }
 
 func (e *ConfigError) Error() string {
+	switch {
+	case e.Option == "":
+		return "storage: invalid options: " + e.Reason
+	case e.Value == "":
+		return fmt.Sprintf("storage: invalid option %q: %s", e.Option, e.Reason)
+	}
 	return fmt.Sprintf("storage: invalid option %s=%q: %s", e.Option, e.Value, e.Reason)
 }
 

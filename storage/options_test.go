@@ -36,8 +36,8 @@ func TestConfigErrorsNameOptionAndValue(t *testing.T) {
 		{Options{URL: "redis+sentinel://127.0.0.1:26379"}, "url", "redis+sentinel://127.0.0.1:26379"},
 		{Options{URL: "unix://"}, "url", "unix://"},
 		{Options{URL: "unix:///tmp/r.sock", Topology: TopologyCluster}, "topology", "cluster"},
-		{Options{URL: "redis://user:" + secret + "@127.0.0.1:6379/notadb"}, "url", "redis://user:xxxxx@127.0.0.1:6379/notadb"},
-		{Options{URL: "redis://:" + secret + "@127.0.0.1:bad"}, "url", "redis://:xxxxx@127.0.0.1:bad"},
+		{Options{URL: "redis://user:" + secret + "@127.0.0.1:6379/notadb"}, "url", "redis://user:***@127.0.0.1:6379/notadb"},
+		{Options{URL: "redis://:" + secret + "@127.0.0.1:bad"}, "url", "redis://:***@127.0.0.1:bad"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.option+"="+tc.value, func(t *testing.T) {
@@ -112,7 +112,7 @@ func TestTTLDefaultsAndOverrides(t *testing.T) {
 	def, err := (*Options)(nil).resolve()
 	require.NoError(t, err)
 	assert.Equal(t, 24*time.Hour, def.ttlFor("Community_Reports"))
-	assert.Equal(t, defaultKeyPrefix, def.KeyPrefix)
+	assert.Equal(t, "nano_graphrag", def.KeyPrefix)
 }
 
 func TestValidateChecksOptionsWithoutConnecting(t *testing.T) {

@@ -7,21 +7,11 @@ import (
 )
 
 // tlsConfig builds the TLS settings for a rediss:// endpoint, or nil for a
-// plain one. TLS options with a plain URL are an error rather than silently
-// ignored, so a typo cannot downgrade a connection to cleartext.
+// plain one. It reads the PEM files, so a bad file fails here, before any
+// network I/O.
 func tlsConfig(o *Options, ep endpoint) (*tls.Config, error) {
 	if !ep.tls {
-		for _, f := range []struct{ name, val string }{
-			{"tls_ca_file", o.TLSCAFile}, {"tls_cert_file", o.TLSCertFile}, {"tls_key_file", o.TLSKeyFile},
-		} {
-			if f.val != "" {
-				return nil, configError(f.name, f.val, "TLS options need a rediss:// url")
-			}
-		}
-		if o.TLSInsecureSkipVerify {
-			return nil, configError("tls_insecure_skip_verify", "true", "TLS options need a rediss:// url")
-		}
-		return nil, nil
+		return nil, nil // TLS options without rediss:// were refused by RuleNeedsTLS
 	}
 	cfg := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: o.TLSInsecureSkipVerify}
 	if o.TLSCAFile != "" {

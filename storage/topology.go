@@ -38,7 +38,7 @@ const (
 // connect picks the topology in one switch and returns its client:
 // sentinel URL -> failover client; explicit topology -> that client;
 // auto -> CLUSTER INFO on the seed ("cluster support disabled" = single).
-// The options were checked by prepare (checkTopology included) before this.
+// The options were checked by prepare (RuleTopology included) before this.
 func connect(ctx context.Context, o *Options, ep endpoint, tlsCfg *tls.Config) (backend, Topology, error) {
 	switch {
 	case ep.sentinel:
@@ -47,9 +47,9 @@ func connect(ctx context.Context, o *Options, ep endpoint, tlsCfg *tls.Config) (
 		c, err := newCluster(o, ep, tlsCfg)
 		return c, TopologyCluster, err
 	case o.Topology == TopologySingle || ep.network == "unix":
-		return redis.NewClient(nodeOptions(o, ep, ep.addrs[0], tlsCfg)), TopologySingle, nil
+		return redis.NewClient(nodeOptions(o, ep, tlsCfg)), TopologySingle, nil
 	}
-	seed := redis.NewClient(nodeOptions(o, ep, ep.addrs[0], tlsCfg))
+	seed := redis.NewClient(nodeOptions(o, ep, tlsCfg))
 	err := seed.ClusterInfo(ctx).Err()
 	switch {
 	case err == nil:
@@ -64,16 +64,17 @@ func connect(ctx context.Context, o *Options, ep endpoint, tlsCfg *tls.Config) (
 	}
 }
 
-// checkTopology rejects an explicit topology that the URL cannot serve.
-func checkTopology(o *Options, ep endpoint) error {
-	if ep.sentinel != (o.Topology == TopologySentinel) && o.Topology != TopologyAuto {
-		return configError("topology", string(o.Topology), "does not match the url scheme (sentinel needs redis+sentinel://)")
+// checkTopology rejects an explicit topology that the URL cannot serve
+// (RuleTopology; _config.py has the same checks).
+func checkTopology(topology Topology, rawURL string, ep endpoint) error {
+	if ep.sentinel != (topology == TopologySentinel) && topology != TopologyAuto {
+		return configError("topology", string(topology), "does not match the url scheme (sentinel needs redis+sentinel://)")
 	}
-	if ep.network == "unix" && o.Topology == TopologyCluster {
-		return configError("topology", string(o.Topology), "a unix socket url cannot be a cluster")
+	if ep.network == "unix" && topology == TopologyCluster {
+		return configError("topology", string(topology), "a unix socket url cannot be a cluster")
 	}
-	if o.Topology == TopologyCluster && ep.db != 0 {
-		return configError("url", redactURL(o.URL), "a cluster has only database 0")
+	if topology == TopologyCluster && ep.db != 0 {
+		return configError("url", redactURL(rawURL), "a cluster has only database 0")
 	}
 	return nil
 }
@@ -85,79 +86,10 @@ func newCluster(o *Options, ep endpoint, tlsCfg *tls.Config) (backend, error) {
 	return redis.NewClusterClient(clusterOptions(o, ep, tlsCfg)), nil
 }
 
-// clusterOptions and failoverOptions copy nodeOptions field by field (go-redis
-// has one options type per client); topology_test.go checks none is missed.
-func clusterOptions(o *Options, ep endpoint, tlsCfg *tls.Config) *redis.ClusterOptions {
-	n := nodeOptions(o, ep, "", tlsCfg)
-	return &redis.ClusterOptions{
-		Addrs:                      append(append([]string(nil), ep.addrs...), o.ClusterAddrs...),
-		ClientName:                 n.ClientName,
-		MaxRedirects:               clusterMaxRedirects,
-		ReadOnly:                   false, // reads go to masters: read-your-writes
-		RouteByLatency:             false,
-		RouteRandomly:              false,
-		Dialer:                     n.Dialer,
-		Protocol:                   n.Protocol,
-		Username:                   n.Username,
-		Password:                   n.Password,
-		MaxRetries:                 n.MaxRetries,
-		MinRetryBackoff:            n.MinRetryBackoff,
-		MaxRetryBackoff:            n.MaxRetryBackoff,
-		DialTimeout:                n.DialTimeout,
-		DialerRetries:              n.DialerRetries,
-		DialerRetryTimeout:         n.DialerRetryTimeout,
-		ReadTimeout:                n.ReadTimeout,
-		WriteTimeout:               n.WriteTimeout,
-		ContextTimeoutEnabled:      n.ContextTimeoutEnabled,
-		PoolFIFO:                   n.PoolFIFO,
-		PoolSize:                   n.PoolSize,
-		PoolTimeout:                n.PoolTimeout,
-		MinIdleConns:               n.MinIdleConns,
-		MaxIdleConns:               n.MaxIdleConns,
-		MaxActiveConns:             n.MaxActiveConns,
-		ConnMaxIdleTime:            n.ConnMaxIdleTime,
-		ConnMaxLifetime:            n.ConnMaxLifetime,
-		DisableIdentity:            n.DisableIdentity,
-		MaintNotificationsConfig:   n.MaintNotificationsConfig,
-		ClusterStateReloadInterval: clusterStateReloadInterval,
-	}
-}
-
-func failoverOptions(o *Options, ep endpoint, tlsCfg *tls.Config) *redis.FailoverOptions {
-	n := nodeOptions(o, ep, "", tlsCfg)
-	return &redis.FailoverOptions{
-		MasterName:            ep.masterName,
-		SentinelAddrs:         ep.addrs,
-		ClientName:            n.ClientName,
-		Dialer:                n.Dialer,
-		Protocol:              n.Protocol,
-		Username:              n.Username,
-		Password:              n.Password,
-		DB:                    n.DB,
-		MaxRetries:            n.MaxRetries,
-		MinRetryBackoff:       n.MinRetryBackoff,
-		MaxRetryBackoff:       n.MaxRetryBackoff,
-		DialTimeout:           n.DialTimeout,
-		DialerRetries:         n.DialerRetries,
-		DialerRetryTimeout:    n.DialerRetryTimeout,
-		ReadTimeout:           n.ReadTimeout,
-		WriteTimeout:          n.WriteTimeout,
-		ContextTimeoutEnabled: n.ContextTimeoutEnabled,
-		PoolFIFO:              n.PoolFIFO,
-		PoolSize:              n.PoolSize,
-		PoolTimeout:           n.PoolTimeout,
-		MinIdleConns:          n.MinIdleConns,
-		MaxIdleConns:          n.MaxIdleConns,
-		MaxActiveConns:        n.MaxActiveConns,
-		ConnMaxIdleTime:       n.ConnMaxIdleTime,
-		ConnMaxLifetime:       n.ConnMaxLifetime,
-		DisableIdentity:       n.DisableIdentity,
-	}
-}
-
-// nodeOptions is the single source of per-connection settings; the cluster
-// and sentinel options copy from it.
-func nodeOptions(o *Options, ep endpoint, addr string, tlsCfg *tls.Config) *redis.Options {
+// universalOptions is the one place per-connection settings are set;
+// go-redis' own Simple/Cluster/Failover copy them into each client's
+// options type (topology_test.go checks that none is dropped).
+func universalOptions(o *Options, ep endpoint, tlsCfg *tls.Config) *redis.UniversalOptions {
 	username, password := ep.username, ep.password
 	if o.Username != "" {
 		username = o.Username
@@ -165,9 +97,9 @@ func nodeOptions(o *Options, ep endpoint, addr string, tlsCfg *tls.Config) *redi
 	if o.Password != "" {
 		password = o.Password
 	}
-	return &redis.Options{
-		Network:               ep.network,
-		Addr:                  addr,
+	return &redis.UniversalOptions{
+		Addrs:                 ep.addrs,
+		MasterName:            ep.masterName,
 		ClientName:            clientName,
 		Dialer:                newDialer(o, tlsCfg), // does TLS itself, so TLSConfig stays nil
 		Protocol:              2,                    // RESP2: plain replies, no HELLO needed
@@ -192,8 +124,31 @@ func nodeOptions(o *Options, ep endpoint, addr string, tlsCfg *tls.Config) *redi
 		ConnMaxIdleTime:       connMaxIdleTime,
 		ConnMaxLifetime:       0,    // keep connections until idle or broken
 		DisableIdentity:       true, // no CLIENT SETINFO: works under a -@dangerous ACL
+		MaxRedirects:          clusterMaxRedirects,
+		ReadOnly:              false, // reads go to masters: read-your-writes
+		RouteByLatency:        false,
+		RouteRandomly:         false,
 		MaintNotificationsConfig: &maintnotifications.Config{
 			Mode: maintnotifications.ModeDisabled, // RESP3 only; not used
 		},
 	}
+}
+
+// nodeOptions are the options of a single-node client (and of the seed
+// that detects the topology).
+func nodeOptions(o *Options, ep endpoint, tlsCfg *tls.Config) *redis.Options {
+	n := universalOptions(o, ep, tlsCfg).Simple()
+	n.Network = ep.network // unix sockets: UniversalOptions has no network
+	return n
+}
+
+func clusterOptions(o *Options, ep endpoint, tlsCfg *tls.Config) *redis.ClusterOptions {
+	c := universalOptions(o, ep, tlsCfg).Cluster()
+	c.Addrs = append(append([]string(nil), ep.addrs...), o.ClusterAddrs...)
+	c.ClusterStateReloadInterval = clusterStateReloadInterval
+	return c
+}
+
+func failoverOptions(o *Options, ep endpoint, tlsCfg *tls.Config) *redis.FailoverOptions {
+	return universalOptions(o, ep, tlsCfg).Failover()
 }

@@ -8,14 +8,14 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// The cluster and failover options are hand-written copies of nodeOptions;
-// this catches a setting that one copy forgets (go-redis then applies its
-// own default, e.g. five dials per attempt instead of one).
+// go-redis copies universalOptions into the cluster and failover options;
+// this catches a setting that its copy drops (e.g. after an upgrade), which
+// would then get go-redis' own default (e.g. five dials per attempt, not one).
 func TestClusterAndFailoverOptionsCopyEveryNodeSetting(t *testing.T) {
 	o, err := (&Options{}).resolve()
 	require.NoError(t, err)
 	ep := endpoint{network: "tcp", addrs: []string{"127.0.0.1:1"}}
-	node := reflect.ValueOf(nodeOptions(&o, ep, "", nil)).Elem()
+	node := reflect.ValueOf(nodeOptions(&o, ep, nil)).Elem()
 	for name, copied := range map[string]reflect.Value{
 		"cluster":  reflect.ValueOf(clusterOptions(&o, ep, nil)).Elem(),
 		"failover": reflect.ValueOf(failoverOptions(&o, ep, nil)).Elem(),

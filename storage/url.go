@@ -27,7 +27,7 @@ func parseURL(raw string) (endpoint, error) {
 	bad := func(reason string) (endpoint, error) {
 		return endpoint{}, configError("url", redactURL(raw), reason)
 	}
-	scheme, rest, ok := strings.Cut(raw, "://")
+	scheme, rest, at, ok := splitUserinfo(raw)
 	if !ok {
 		return bad("want redis://, rediss://, unix:// or redis+sentinel://")
 	}
@@ -44,9 +44,9 @@ func parseURL(raw string) (endpoint, error) {
 	default:
 		return bad("unknown scheme " + strconv.Quote(scheme))
 	}
-	// User info first, up to the LAST '@': a raw password may hold '/', '?'
-	// or '@', and must never reach a host, port or path error message.
-	if at := strings.LastIndex(rest, "@"); at >= 0 {
+	// User info first, so that no piece of a password can reach a host,
+	// port or path error message.
+	if at >= 0 {
 		if err := ep.setUserinfo(rest[:at]); err != nil {
 			return bad(err.Error())
 		}
@@ -162,25 +162,47 @@ func hostPort(s string) (string, error) {
 	return net.JoinHostPort(host, port), nil
 }
 
-// redactURL hides the user info's password (everything after ':' up to the
-// last '@'); the legacy password-only form is hidden entirely.
+// splitUserinfo finds the user info: after "://" and up to the LAST '@'
+// (a raw password may hold '/', '?' or '@'). at < 0 when there is none.
+func splitUserinfo(raw string) (scheme, rest string, at int, ok bool) {
+	scheme, rest, ok = strings.Cut(raw, "://")
+	return scheme, rest, strings.LastIndex(rest, "@"), ok
+}
+
+// redactURL replaces the user info's password (after ':' up to the last
+// '@') with ***. Without "://", all the user info is hidden.
+// testdata/url_cases.json holds the cases Go and Python both pass.
 func redactURL(raw string) string {
-	scheme, rest, ok := strings.Cut(raw, "://")
-	if !ok {
-		if strings.Contains(raw, "@") {
-			return "REDACTED"
-		}
-		return raw
-	}
-	at := strings.LastIndex(rest, "@")
-	if at < 0 {
+	scheme, rest, at, ok := splitUserinfo(raw)
+	switch {
+	case !ok && strings.Contains(raw, "@"):
+		return "***@" + raw[strings.LastIndex(raw, "@")+1:]
+	case !ok || at < 0:
 		return raw
 	}
 	user, _, hasPass := strings.Cut(rest[:at], ":")
 	if !hasPass {
 		return raw // a user name only: nothing secret to hide
 	}
-	return scheme + "://" + user + ":xxxxx@" + rest[at+1:]
+	return scheme + "://" + user + ":***@" + rest[at+1:]
+}
+
+// Secrets are the strings no message may show: the password option and the
+// URL's password, raw and percent-decoded (both may appear in an error).
+func (o *Options) Secrets() []string {
+	var out []string
+	if o.Password != "" {
+		out = append(out, o.Password)
+	}
+	if _, rest, at, ok := splitUserinfo(o.URL); ok && at >= 0 {
+		if _, pw, _ := strings.Cut(rest[:at], ":"); pw != "" {
+			out = append(out, pw)
+			if decoded, err := url.PathUnescape(pw); err == nil && decoded != pw {
+				out = append(out, decoded)
+			}
+		}
+	}
+	return out
 }
 
 // errorString is a plain reason; parseURL wraps it into a *ConfigError.

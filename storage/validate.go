@@ -1,6 +1,9 @@
 package storage
 
-import "crypto/tls"
+import (
+	"crypto/tls"
+	"reflect"
+)
 
 // prepared is everything New needs before its first network step.
 type prepared struct {
@@ -9,8 +12,8 @@ type prepared struct {
 	tls  *tls.Config
 }
 
-// prepare resolves defaults and checks every option, the URL, the TLS files
-// and the topology against the URL. It does no network I/O.
+// prepare resolves defaults and checks every option, the URL, the rules
+// about the URL (TLS options, topology) and the TLS files. No network I/O.
 func prepare(opts *Options) (*prepared, error) {
 	o, err := opts.resolve()
 	if err != nil {
@@ -20,7 +23,7 @@ func prepare(opts *Options) (*prepared, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := checkTopology(&o, ep); err != nil {
+	if err := OptionsSchema.checkRules(reflect.ValueOf(&o).Elem(), &ep); err != nil {
 		return nil, err
 	}
 	tlsCfg, err := tlsConfig(&o, ep)

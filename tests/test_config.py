@@ -8,6 +8,14 @@ from nano_graphrag_redis._config import SETTING_NAMES, Settings, redact_url, res
 from nano_graphrag_redis._errors import ConfigurationError, RedisKVError
 
 SECRET = "s3cr3t-pw"
+A_FILE = __file__  # any existing file stands for a PEM file: only Go reads them
+# What some settings need around them to be valid alone (the rules between settings).
+CONTEXT = {
+    "REDIS_TLS_CA_FILE": {"REDIS_URL": "rediss://h"},
+    "REDIS_TLS_CERT_FILE": {"REDIS_URL": "rediss://h", "REDIS_TLS_KEY_FILE": A_FILE},
+    "REDIS_TLS_KEY_FILE": {"REDIS_URL": "rediss://h", "REDIS_TLS_CERT_FILE": A_FILE},
+    "REDIS_TLS_INSECURE_SKIP_VERIFY": {"REDIS_URL": "rediss://h"},
+}
 
 
 def resolve(environ=None, addon=None, **top):
@@ -45,13 +53,14 @@ def test_none_and_empty_mean_unset():
     [
         ("REDIS_URL", "rediss://h:6380/0", "url", "rediss://h:6380/0"),
         ("REDIS_URL", "unix:///tmp/redis.sock", "url", "unix:///tmp/redis.sock"),
+        ("REDIS_URI", "redis://lightrag:7", "url", "redis://lightrag:7"),
         ("REDIS_USERNAME", "app", "username", "app"),
         ("REDIS_PASSWORD", SECRET, "password", SECRET),
         ("REDIS_TOPOLOGY", "Cluster", "topology", "cluster"),
         ("REDIS_CLUSTER_NODES", "a:1, b:2", "cluster_addrs", ("a:1", "b:2")),
-        ("REDIS_TLS_CA_FILE", "/ca.pem", "tls_ca_file", "/ca.pem"),
-        ("REDIS_TLS_CERT_FILE", "/c.pem", "tls_cert_file", "/c.pem"),
-        ("REDIS_TLS_KEY_FILE", "/k.pem", "tls_key_file", "/k.pem"),
+        ("REDIS_TLS_CA_FILE", A_FILE, "tls_ca_file", A_FILE),
+        ("REDIS_TLS_CERT_FILE", A_FILE, "tls_cert_file", A_FILE),
+        ("REDIS_TLS_KEY_FILE", A_FILE, "tls_key_file", A_FILE),
         ("REDIS_TLS_INSECURE_SKIP_VERIFY", "yes", "tls_insecure_skip_verify", True),
         ("REDIS_MAX_CONNECTIONS", "32", "pool_size", 32),
         ("REDIS_CONNECTION_TIMEOUT", "2.5", "dial_timeout", 2.5),
@@ -72,17 +81,19 @@ def test_none_and_empty_mean_unset():
     ],
 )
 def test_each_environment_variable(name, raw, field, expected):
-    from_env = resolve({name: raw})
+    context = CONTEXT.get(name, {})
+    from_env = resolve({**context, name: raw})
     assert getattr(from_env, field) == expected
     assert from_env.to_wire()[field] == (list(expected) if isinstance(expected, tuple) else expected)
     # The same name, lowercased, works at top level and in addon_params.
-    assert getattr(resolve(**{name.lower(): raw}), field) == expected
-    assert getattr(resolve(addon={name.lower(): raw}), field) == expected
+    assert getattr(resolve(context, **{name.lower(): raw}), field) == expected
+    assert getattr(resolve(context, addon={name.lower(): raw}), field) == expected
 
 
 def test_every_documented_name_is_tested():
     tested = {p[0] for p in test_each_environment_variable.pytestmark[0].args[1]}
     assert set(SETTING_NAMES) - tested == {"REDIS_SOCKET_TIMEOUT"}
+    assert "REDIS_URI" in SETTING_NAMES
 
 
 def test_socket_timeout_sets_read_and_write_unless_more_specific():

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._config import Settings, resolve_settings
+from ._config import Settings, log_default_url_once, resolve_settings
 from ._store import NativeStore
 
 
@@ -26,6 +26,7 @@ class StoreCore:
             raise TypeError(f"namespace must be a non-empty str, not {self.namespace!r}")
         # Resolved now so a bad setting fails at construction; nothing connects yet.
         self._settings = resolve_settings(self.global_config)
+        log_default_url_once(self._settings)
         self._store = NativeStore(self._settings, self.namespace)
 
     @property

@@ -1,4 +1,4 @@
-"""Connection settings: where they come from and how they reach the Go core.
+"""Connection settings: where they come from, and every check, at construction.
 
 `resolve_settings(global_config)` reads every ``redis_*`` setting from, highest
 precedence first:
@@ -9,62 +9,42 @@ precedence first:
 3. the environment (``REDIS_*``),
 4. the Go core's defaults (a setting left unset is not sent at all).
 
-The result is a frozen, hashable `Settings` whose ``repr`` never shows the
-password; `Settings.to_wire()` is the JSON object `ngr_store_open` expects
-(keys listed in include/ngr_redis.h and docs/configuration.md). Every bad
-value raises `ConfigurationError` naming the setting and where it came from.
-The table of settings is docs/configuration.md; keep the two in step.
+What the settings are (names, kinds, defaults, bounds, rules between them)
+is not written here: it is _settings_spec.py, generated from the Go schema
+(storage/settings.go). This module only interprets it, in pure Python, so a
+bad value fails when the storage is built, without loading the native
+library, under the name the user wrote (``REDIS_MAX_CONNECTIONS from the
+environment: ...``). The result is a frozen, hashable `Settings` whose
+``repr`` never shows the password; `Settings.to_wire()` is the JSON object
+`ngr_store_open` decodes.
 """
 
 from __future__ import annotations
 
+import logging
 import math
 import os
 import re
 from dataclasses import dataclass, fields
 from typing import Any, Callable, Iterator, Mapping, NamedTuple
-from urllib.parse import urlsplit
 
 from ._errors import ConfigurationError
+from ._settings_spec import RULES, SETTINGS, SettingFields
+from ._url import Endpoint, URLError, parse_url, redact_url
 
-__all__ = ["Settings", "resolve_settings", "redact_url", "SETTING_NAMES"]
+__all__ = ["Settings", "resolve_settings", "redact_url", "SETTING_NAMES", "log_default_url_once"]
 
-_URL_SCHEMES = ("redis", "rediss", "unix", "redis+sentinel")
-_TOPOLOGIES = ("auto", "single", "cluster", "sentinel")
+_log = logging.getLogger("nano_graphrag_redis")
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("0", "false", "no", "off")
-_TTL_PREFIX = "REDIS_TTL_"
+_SPECS: dict[str, dict[str, Any]] = {spec["key"]: spec for spec in SETTINGS}
+_TTL = next(spec for spec in SETTINGS if spec["kind"] == "ttls")
+_TTL_PREFIX = _TTL["env"][0] + "_"  # REDIS_TTL_<NAMESPACE>
 
 
-@dataclass(frozen=True)
-class Settings:
+@dataclass(frozen=True, repr=False)
+class Settings(SettingFields):
     """Resolved settings; field names are the wire option keys. None = Go default."""
-
-    url: str | None = None
-    username: str | None = None
-    password: str | None = None
-    topology: str | None = None
-    cluster_addrs: tuple[str, ...] | None = None
-    tls_ca_file: str | None = None
-    tls_cert_file: str | None = None
-    tls_key_file: str | None = None
-    tls_insecure_skip_verify: bool | None = None
-    pool_size: int | None = None
-    dial_timeout: float | None = None
-    read_timeout: float | None = None
-    write_timeout: float | None = None
-    max_retries: int | None = None
-    min_retry_backoff: float | None = None
-    max_retry_backoff: float | None = None
-    retry_on_timeout: bool | None = None
-    health_check_interval: float | None = None
-    key_prefix: str | None = None
-    ttl: tuple[tuple[str, float], ...] | None = None  # sorted (namespace, seconds)
-    compress_threshold: int | None = None
-    max_value_size: int | None = None
-    batch_size: int | None = None
-    wait_replicas: int | None = None
-    wait_timeout: float | None = None
 
     def to_wire(self) -> dict[str, Any]:
         """The JSON-ready options object for ngr_store_open; unset keys are omitted."""
@@ -73,98 +53,88 @@ class Settings:
             value = getattr(self, f.name)
             if value is None:
                 continue
-            if f.name == "ttl":
-                value = dict(value)
-            elif f.name == "cluster_addrs":
-                value = list(value)
-            wire[f.name] = value
+            kind = _SPECS[f.name]["kind"]
+            wire[f.name] = dict(value) if kind == "ttls" else list(value) if kind == "addrs" else value
         return wire
 
     def __repr__(self) -> str:
         # Hand-written so that neither the password nor a URL's userinfo leaks.
-        shown = []
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if value is None:
-                continue
-            if f.name == "password":
-                value = "***"
-            elif f.name == "url":
-                value = redact_url(value)
-            shown.append(f"{f.name}={value!r}")
+        shown = [
+            f"{f.name}={_shown(f.name, getattr(self, f.name))!r}"
+            for f in fields(self)
+            if getattr(self, f.name) is not None
+        ]
         return f"Settings({', '.join(shown)})"
 
     __str__ = __repr__
 
 
-def redact_url(url: str) -> str:
-    """The URL with any password in its userinfo replaced by ``***``.
+def _shown(key: str, value: Any) -> Any:
+    kind = _SPECS[key]["kind"]
+    return "***" if kind == "secret" else redact_url(value) if kind == "url" else value
 
-    Read as the Go core reads it (storage/url.go), not as urlsplit does: the
-    userinfo runs up to the LAST '@', because a raw password may hold '/',
-    '?', '#' or '@'. Without "://", anything holding an '@' is hidden whole.
-    """
-    scheme, sep, rest = url.partition("://")
-    if not sep:
-        return "<redacted url>" if "@" in url else url
-    userinfo, at, host = rest.rpartition("@")
-    if not at or ":" not in userinfo:
-        return url
-    return f"{scheme}://{userinfo.partition(':')[0]}:***@{host}"
+
+#: Every environment name understood (REDIS_TTL_<NAMESPACE> aside), for docs and tests.
+SETTING_NAMES: tuple[str, ...] = tuple(
+    dict.fromkeys(n for s in SETTINGS if s["kind"] != "ttls" for n in s["env"])
+)
+_CONFIG_NAMES = frozenset(n.lower() for s in SETTINGS for n in s["env"])
+# A setting's name without its prefix, or its wire key, misplaced in addon_params.
+_UNPREFIXED = {
+    **{s["key"]: s["env"][0].lower() for s in SETTINGS},
+    **{n.lower().removeprefix("redis_"): n.lower() for s in SETTINGS for n in s["env"]},
+}
 
 
 # --- value parsers -----------------------------------------------------------
 # Each takes the raw value (a str from the environment, anything from
-# global_config) and returns the parsed value or raises _Invalid(reason).
+# global_config) and its spec, and returns the parsed value or raises
+# _Invalid(reason).
 
 
 class _Invalid(Exception):
     """A parser's complaint; turned into ConfigurationError with the source."""
 
 
-def _text(raw: Any) -> str:
+def _text(raw: Any, spec: Mapping[str, Any]) -> str:
     if not isinstance(raw, str):
         raise _Invalid(f"{raw!r} is not a string")
+    if spec["forbid"] and any(c in raw for c in spec["forbid"]):
+        chars = " or ".join(repr(c) for c in spec["forbid"])
+        raise _Invalid(f"{raw!r} must contain no {chars}")
     return raw
 
 
-def _url(raw: Any) -> str:
-    url = _text(raw)
-    # Checked in its redacted form: same scheme, host and port, and urlsplit's
-    # own messages (e.g. a bad port) cannot quote a piece of the password.
-    shown = redact_url(url)
+def _path(raw: Any, spec: Mapping[str, Any]) -> str:
+    path = _text(raw, spec)
+    if not os.path.isfile(path):
+        raise _Invalid(f"{path!r} is not an existing file")
+    return path
+
+
+def _url(raw: Any, spec: Mapping[str, Any]) -> str:
+    url = _text(raw, spec)
     try:
-        parts = urlsplit(shown)
-        parts.port  # noqa: B018 - raises ValueError on a bad port
-    except ValueError as exc:
-        raise _Invalid(f"{shown!r} is not a valid URL ({exc})") from None
-    if parts.scheme not in _URL_SCHEMES:
-        raise _Invalid(f"{shown!r} has scheme {parts.scheme!r}; expected one of {', '.join(_URL_SCHEMES)}")
+        parse_url(url)
+    except URLError as exc:
+        raise _Invalid(f"{redact_url(url)!r} is not a valid URL: {exc}") from None
     return url
 
 
-def _topology(raw: Any) -> str:
-    value = _text(raw).strip().lower()
-    if value not in _TOPOLOGIES:
-        raise _Invalid(f"{raw!r} is not one of {', '.join(_TOPOLOGIES)}")
+def _enum(raw: Any, spec: Mapping[str, Any]) -> str:
+    value = _text(raw, spec).strip().lower()
+    if value not in spec["choices"]:
+        raise _Invalid(f"{raw!r} is not one of {', '.join(spec['choices'])}")
     return value
 
 
-def _key_prefix(raw: Any) -> str:
-    value = _text(raw)
-    if not value or "{" in value or "}" in value:
-        # A brace in the prefix would become the cluster hash tag of every key.
-        raise _Invalid(f"{raw!r} must be non-empty and contain no '{{' or '}}'")
-    return value
-
-
-def _addrs(raw: Any) -> tuple[str, ...]:
+def _addrs(raw: Any, spec: Mapping[str, Any]) -> tuple[str, ...]:
     items = raw.split(",") if isinstance(raw, str) else raw
     if not isinstance(items, (list, tuple)):
         raise _Invalid(f"{raw!r} is not a comma-separated string or a list of host:port")
     addrs = []
     for item in items:
-        addr = _text(item).strip()
+        addr = _text(item, spec).strip()
         host, sep, port = addr.rpartition(":")
         if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
             raise _Invalid(f"{addr!r} is not host:port")
@@ -174,7 +144,7 @@ def _addrs(raw: Any) -> tuple[str, ...]:
     return tuple(addrs)
 
 
-def _bool(raw: Any) -> bool:
+def _bool(raw: Any, spec: Mapping[str, Any]) -> bool:
     if isinstance(raw, bool):
         return raw
     if isinstance(raw, str) and raw.strip().lower() in _TRUE + _FALSE:
@@ -182,24 +152,19 @@ def _bool(raw: Any) -> bool:
     raise _Invalid(f"{raw!r} is not a boolean (true/false, 1/0, yes/no, on/off)")
 
 
-def _integer(minimum: int) -> Callable[[Any], int]:
-    def parse(raw: Any) -> int:
-        if isinstance(raw, bool):
-            raise _Invalid(f"{raw!r} is not an integer")
-        if isinstance(raw, int):
-            value = raw
-        elif isinstance(raw, str) and re.fullmatch(r"\s*[-+]?\d+\s*", raw):
-            value = int(raw)
-        else:
-            raise _Invalid(f"{raw!r} is not an integer")
-        if value < minimum:
-            raise _Invalid(f"{value} is below the minimum {minimum}")
-        return value
-
-    return parse
+def _integer(raw: Any, spec: Mapping[str, Any]) -> int:
+    if isinstance(raw, bool):
+        raise _Invalid(f"{raw!r} is not an integer")
+    if isinstance(raw, int):
+        value = raw
+    elif isinstance(raw, str) and re.fullmatch(r"\s*[-+]?\d+\s*", raw):
+        value = int(raw)
+    else:
+        raise _Invalid(f"{raw!r} is not an integer")
+    return _bounded(value, spec)
 
 
-def _number(raw: Any) -> float:
+def _seconds(raw: Any, spec: Mapping[str, Any]) -> float:
     if isinstance(raw, bool):
         raise _Invalid(f"{raw!r} is not a number")
     try:
@@ -208,60 +173,29 @@ def _number(raw: Any) -> float:
         raise _Invalid(f"{raw!r} is not a number") from None
     if not math.isfinite(value):
         raise _Invalid(f"{raw!r} is not a finite number")
-    return int(value) if value.is_integer() else value
+    return _bounded(int(value) if value.is_integer() else value, spec)
 
 
-def _seconds(raw: Any) -> float:
-    value = _number(raw)
-    if value < 0:
-        raise _Invalid(f"{raw!r} is negative; expected seconds >= 0")
+def _bounded(value: Any, spec: Mapping[str, Any]) -> Any:
+    """value if the spec accepts it: 0 and negatives where they mean something, else within bounds."""
+    if (value == 0 and spec["zero"]) or (value < 0 and spec["negative"]) or spec["max"] is None:
+        return value
+    unit = " seconds" if spec["kind"] in ("seconds", "ttls") else ""
+    if value < spec["min"]:
+        sign = "negative, " if value < 0 else ""
+        raise _Invalid(f"{value!r} is {sign}below the minimum {spec['min']}{unit}")
+    if value > spec["max"]:
+        raise _Invalid(f"{value!r} is above the maximum {spec['max']}{unit}")
     return value
 
 
-def _ttl_seconds(raw: Any) -> float:
-    # As in the fork's backend: a negative TTL means "no expiry".
-    return max(_number(raw), 0)
+_PARSERS: dict[str, Callable[[Any, Mapping[str, Any]], Any]] = {
+    "string": _text, "secret": _text, "path": _path, "url": _url, "enum": _enum,
+    "bool": _bool, "int": _integer, "seconds": _seconds, "addrs": _addrs,
+}
 
 
-# --- the table of settings ---------------------------------------------------
-
-
-class _Spec(NamedTuple):
-    field: str  # wire key / Settings field
-    names: tuple[str, ...]  # env names, most specific first; lowercased in global_config
-    parse: Callable[[Any], Any]
-
-
-_SPECS: tuple[_Spec, ...] = (
-    _Spec("url", ("REDIS_URL",), _url),
-    _Spec("username", ("REDIS_USERNAME",), _text),
-    _Spec("password", ("REDIS_PASSWORD",), _text),
-    _Spec("topology", ("REDIS_TOPOLOGY",), _topology),
-    _Spec("cluster_addrs", ("REDIS_CLUSTER_NODES",), _addrs),
-    _Spec("tls_ca_file", ("REDIS_TLS_CA_FILE",), _text),
-    _Spec("tls_cert_file", ("REDIS_TLS_CERT_FILE",), _text),
-    _Spec("tls_key_file", ("REDIS_TLS_KEY_FILE",), _text),
-    _Spec("tls_insecure_skip_verify", ("REDIS_TLS_INSECURE_SKIP_VERIFY",), _bool),
-    _Spec("pool_size", ("REDIS_MAX_CONNECTIONS",), _integer(1)),
-    _Spec("dial_timeout", ("REDIS_CONNECTION_TIMEOUT",), _seconds),
-    _Spec("read_timeout", ("REDIS_READ_TIMEOUT", "REDIS_SOCKET_TIMEOUT"), _seconds),
-    _Spec("write_timeout", ("REDIS_WRITE_TIMEOUT", "REDIS_SOCKET_TIMEOUT"), _seconds),
-    _Spec("max_retries", ("REDIS_MAX_RETRIES",), _integer(-1)),
-    _Spec("min_retry_backoff", ("REDIS_MIN_RETRY_BACKOFF",), _seconds),
-    _Spec("max_retry_backoff", ("REDIS_MAX_RETRY_BACKOFF",), _seconds),
-    _Spec("retry_on_timeout", ("REDIS_RETRY_ON_TIMEOUT",), _bool),
-    _Spec("health_check_interval", ("REDIS_HEALTH_CHECK_INTERVAL",), _number),  # negative = off
-    _Spec("key_prefix", ("REDIS_KEY_PREFIX",), _key_prefix),
-    _Spec("compress_threshold", ("REDIS_COMPRESS_THRESHOLD",), _integer(0)),
-    _Spec("max_value_size", ("REDIS_MAX_VALUE_SIZE",), _integer(0)),
-    _Spec("batch_size", ("REDIS_BATCH_SIZE",), _integer(1)),
-    _Spec("wait_replicas", ("REDIS_WAIT_REPLICAS",), _integer(0)),
-    _Spec("wait_timeout", ("REDIS_WAIT_TIMEOUT",), _seconds),
-)
-
-#: Every environment name understood (REDIS_TTL_<NAMESPACE> aside), for docs and tests.
-SETTING_NAMES: tuple[str, ...] = tuple(dict.fromkeys(n for s in _SPECS for n in s.names))
-_CONFIG_NAMES = frozenset(n.lower() for n in SETTING_NAMES) | {"redis_ttl"}
+# --- where settings come from -------------------------------------------------
 
 
 class _Source(NamedTuple):
@@ -273,22 +207,31 @@ class _Source(NamedTuple):
     native: bool  # values may be dicts/lists/numbers (global_config), not only strings
 
 
+def _check_keys(label: str, values: Mapping[str, Any], addon: bool) -> None:
+    """Refuse unknown redis_* keys (a typo must not fall back to the defaults) and,
+    in addon_params, a setting written without its redis_ prefix."""
+    for key in values:
+        if not isinstance(key, str):
+            continue
+        if key.startswith("redis_") and key not in _CONFIG_NAMES and not key.startswith(_TTL_PREFIX.lower()):
+            raise ConfigurationError(
+                f"unknown setting {key!r} in {label}; see docs/configuration.md for the list"
+            )
+        if addon and key in _UNPREFIXED:
+            raise ConfigurationError(
+                f"{key!r} in {label} is not read: settings there need the redis_ prefix, "
+                f"e.g. {_UNPREFIXED[key]!r}"
+            )
+
+
 def _sources(global_config: Mapping[str, Any], environ: Mapping[str, str]) -> list[_Source]:
     addon = global_config.get("addon_params") or {}
     if not isinstance(addon, Mapping):
         raise ConfigurationError(
             f"global_config['addon_params'] must be a dict, not {type(addon).__name__}"
         )
-    unknown = sorted(
-        k for k in addon
-        if isinstance(k, str) and k.startswith("redis_")
-        and k not in _CONFIG_NAMES and not k.startswith("redis_ttl_")
-    )
-    if unknown:
-        raise ConfigurationError(
-            f"unknown setting {unknown[0]!r} in global_config['addon_params']; "
-            "see docs/configuration.md for the list"
-        )
+    _check_keys("global_config['addon_params']", addon, addon=True)
+    _check_keys("global_config", global_config, addon=False)
     return [
         _Source("global_config['addon_params']", addon, str.lower, True),
         _Source("global_config", global_config, str.lower, True),
@@ -301,32 +244,34 @@ def _present(value: Any) -> bool:
     return value is not None and value != ""
 
 
-def _lookup(spec: _Spec, sources: list[_Source]) -> Any:
+def _lookup(spec: Mapping[str, Any], sources: list[_Source]) -> tuple[Any, str | None]:
+    """(value, "NAME from SOURCE") of the first place that sets it, or (None, None)."""
     for source in sources:
-        for name in spec.names:
+        for name in spec["env"]:
             key = source.key(name)
             raw = source.values.get(key)
             if not _present(raw):
                 continue
+            origin = f"{key} from {source.label}"
             try:
-                return spec.parse(raw)
+                return _PARSERS[spec["kind"]](raw, spec), origin
             except _Invalid as exc:
-                reason = "the value is not a string" if spec.field == "password" else exc
-                raise ConfigurationError(f"{key} from {source.label}: {reason}") from None
-    return None
+                reason = "the value is not a string" if spec["kind"] == "secret" else exc
+                raise ConfigurationError(f"{origin}: {reason}") from None
+    return None, None
 
 
 def _ttl_entries(source: _Source) -> Iterator[tuple[str, Any, str]]:
     """(namespace, raw seconds, setting name) of every TTL in one source, lowest priority first."""
-    table = source.values.get(source.key("REDIS_TTL")) if source.native else None
+    table = source.values.get(source.key(_TTL["env"][0])) if source.native else None
     if _present(table):
         if not isinstance(table, Mapping):
             raise ConfigurationError(
-                f"redis_ttl from {source.label}: expected a dict {{namespace: seconds}}, "
-                f"not {type(table).__name__}"
+                f"{source.key(_TTL['env'][0])} from {source.label}: expected a dict "
+                f"{{namespace: seconds}}, not {type(table).__name__}"
             )
         for namespace, raw in table.items():
-            yield str(namespace), raw, f"redis_ttl[{namespace!r}]"
+            yield str(namespace), raw, f"{source.key(_TTL['env'][0])}[{namespace!r}]"
     prefix = source.key(_TTL_PREFIX)
     for key, raw in source.values.items():
         if isinstance(key, str) and key.startswith(prefix) and len(key) > len(prefix):
@@ -344,16 +289,110 @@ def _resolve_ttl(sources: list[_Source]) -> tuple[tuple[str, float], ...] | None
                     f"{name} from {source.label}: namespace must be non-empty without braces"
                 )
             try:
-                ttl[namespace.lower()] = _ttl_seconds(raw)
+                ttl[namespace.lower()] = max(_seconds(raw, _TTL), 0)  # negative = no expiry
             except _Invalid as exc:
                 raise ConfigurationError(f"{name} from {source.label}: {exc}") from None
     return tuple(sorted(ttl.items())) or None
 
 
+# --- rules between settings -----------------------------------------------------
+# One function per rule kind of storage/schema.go (checkRule), same checks.
+
+
+class _Resolved(NamedTuple):
+    values: dict[str, Any]  # key -> value the user set
+    origins: dict[str, str]  # key -> "NAME from SOURCE"
+
+    def effective(self, key: str) -> Any:
+        value = self.values.get(key)
+        return _SPECS[key]["default"] if value is None else value
+
+    def shown(self, key: str) -> str:
+        value = _shown(key, self.effective(key))
+        return f"{key} {value!r} ({self.origins.get(key, 'the default')})"
+
+    def fail(self, keys: tuple[str, ...], reason: str) -> ConfigurationError:
+        """The error, named after the first of keys that the user set."""
+        origin = next((self.origins[k] for k in keys if k in self.origins), f"{keys[0]} (the default)")
+        return ConfigurationError(f"{origin}: {reason}")
+
+
+def _number(value: Any) -> float:
+    return float(value or 0)
+
+
+def _rule_at_most(r: _Resolved, rule: Mapping[str, Any], ep: Endpoint) -> None:
+    a, b = rule["keys"]
+    if _number(r.effective(a)) > _number(r.effective(b)):
+        raise r.fail((a, b), f"{r.shown(a)} must not exceed {r.shown(b)}")
+
+
+def _rule_below_when(r: _Resolved, rule: Mapping[str, Any], ep: Endpoint) -> None:
+    a, b = rule["keys"]
+    when = rule["when"]
+    if _number(r.effective(when)) > 0 and _number(r.effective(a)) >= _number(r.effective(b)):
+        raise r.fail((a, b, when), f"{r.shown(a)} must be below {r.shown(b)} when {r.shown(when)} ({rule['why']})")
+
+
+def _rule_together(r: _Resolved, rule: Mapping[str, Any], ep: Endpoint) -> None:
+    given = [k for k in rule["keys"] if r.values.get(k)]
+    if given and len(given) < len(rule["keys"]):
+        raise r.fail(tuple(given), f"{' and '.join(rule['keys'])} must be given together")
+
+
+def _rule_needs_tls(r: _Resolved, rule: Mapping[str, Any], ep: Endpoint) -> None:
+    given = tuple(k for k in rule["keys"] if r.values.get(k))
+    if given and not ep.tls:
+        raise r.fail(given, f"TLS options need a rediss:// url, not {r.shown('url')}")
+
+
+def _rule_topology(r: _Resolved, rule: Mapping[str, Any], ep: Endpoint) -> None:
+    topology, url = rule["keys"]
+    value = r.effective(topology)
+    if value != "auto" and ep.sentinel != (value == "sentinel"):
+        raise r.fail(rule["keys"], f"{r.shown(topology)} does not match {r.shown(url)} "
+                                   "(sentinel needs redis+sentinel://)")
+    if value == "cluster" and ep.network == "unix":
+        raise r.fail(rule["keys"], f"a unix socket url cannot be a cluster ({r.shown(url)})")
+    if value == "cluster" and ep.db != 0:
+        raise r.fail((url, topology), f"a cluster has only database 0 ({r.shown(url)})")
+
+
+_RULES: dict[str, Callable[[_Resolved, Mapping[str, Any], Endpoint], None]] = {
+    "at_most": _rule_at_most, "below_when": _rule_below_when, "together": _rule_together,
+    "needs_tls": _rule_needs_tls, "topology": _rule_topology,
+}
+
+
 def resolve_settings(
     global_config: Mapping[str, Any] | None, environ: Mapping[str, str] = os.environ
 ) -> Settings:
-    """Resolve the Redis settings for a storage built with this global_config."""
+    """Resolve and check the Redis settings for a storage built with this global_config."""
     sources = _sources(global_config or {}, environ)
-    values = {spec.field: _lookup(spec, sources) for spec in _SPECS}
-    return Settings(ttl=_resolve_ttl(sources), **values)
+    resolved = _Resolved({}, {})
+    for spec in SETTINGS:
+        if spec["kind"] == "ttls":
+            resolved.values[spec["key"]] = _resolve_ttl(sources)
+            continue
+        value, origin = _lookup(spec, sources)
+        resolved.values[spec["key"]] = value
+        if origin is not None:
+            resolved.origins[spec["key"]] = origin
+    ep = parse_url(resolved.effective("url"))  # already checked, or the default
+    for rule in RULES:
+        _RULES[rule["kind"]](resolved, rule, ep)
+    return Settings(**resolved.values)
+
+
+_default_url_logged = False
+
+
+def log_default_url_once(settings: Settings) -> None:
+    """Log, once per process, that no URL was configured and which one is used."""
+    global _default_url_logged
+    if settings.url is None and not _default_url_logged:
+        _default_url_logged = True
+        _log.warning(
+            "nano_graphrag_redis: no Redis URL configured (REDIS_URL, or redis_url in addon_params); "
+            "using the default %s", redact_url(_SPECS["url"]["default"])
+        )
