@@ -14,8 +14,7 @@ import sys
 
 import pytest
 
-from nano_graphrag_redis import ConfigurationError, RedisKVStorage, SyncRedisKVStorage
-from nano_graphrag_redis import _config
+from nano_graphrag_redis import ConfigurationError, RedisKVStorage, SyncRedisKVStorage, _config
 from nano_graphrag_redis._config import resolve_settings
 from nano_graphrag_redis._settings_spec import SETTINGS
 
