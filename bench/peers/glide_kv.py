@@ -15,6 +15,11 @@ import glide_sync
 from .base import AsyncMSetKV, JsonLayout, Server
 
 
+# GLIDE's Rust core logs warnings (e.g. a full pipeline channel under 1024 concurrent tasks) to the
+# terminal, across the progress bar; its errors still raise.
+glide.Logger.set_logger_config(glide.LogLevel.ERROR)
+glide_sync.Logger.set_logger_config(glide_sync.LogLevel.ERROR)
+
 REQUEST_TIMEOUT_MS = 30_000  # GLIDE's default (250 ms) fails a 45 MB MSET; the others wait that long too
 
 

@@ -17,12 +17,15 @@ import redis.asyncio as aredis
 from .base import JsonLayout, Server
 
 SCAN_COUNT = 1000
+# redis.asyncio takes one connection per call in flight and fails past max_connections
+# (default 100): room for the 1024 concurrent tasks of the concurrent workload.
+ASYNC_MAX_CONNECTIONS = 2048
 
 
 class AsyncLightRAG:
     def __init__(self, server: Server, namespace: str) -> None:
         cls = aredis.RedisCluster if server.cluster else aredis.Redis
-        self.r = cls.from_url(server.url)
+        self.r = cls.from_url(server.url, max_connections=ASYNC_MAX_CONNECTIONS)
         self.layout = JsonLayout(namespace)
 
     async def upsert(self, data: Mapping[str, Any]) -> None:
