@@ -83,7 +83,11 @@ setup(
         "nano-graphrag": ["nano-graphrag==0.0.8.2"],
         "test": ["pytest==9.2.0", "pytest-asyncio==1.5.0", "pytest-timeout==2.4.0"],
         "bench": ["redis==8.1.0", "hiredis==3.5.0", "tqdm==4.70.1"],
+        # Keep in step with requirements/cli.txt and requirements/metrics.txt.
+        "cli": ["click==8.5.1", "tqdm==4.70.1", "ijson==3.6.0", "redis==8.1.0"],
+        "metrics": ["prometheus-client==0.26.0"],
     },
+    entry_points={"console_scripts": ["nano-graphrag-redis = nano_graphrag_redis.cli:main"]},
     cmdclass={"build_py": build_go_library, "bdist_wheel": platform_wheel},
     distclass=BinaryDistribution,
     zip_safe=False,

@@ -21,6 +21,8 @@ type sharedClient struct {
 	opts   *storage.Options
 	refs   int // open stores using it; guarded by clients.mu
 
+	metrics metricsRegistry // per namespace, shared by the stores on this client
+
 	connected atomic.Pointer[storage.Client] // set once: the lock-free fast path
 
 	mu     sync.Mutex

@@ -38,8 +38,8 @@ var ops = map[int32]opSpec{
 	opRepair: {"repair", func(ctx context.Context, ns *storage.Namespace, _ []byte) ([]byte, error) {
 		return marshalResult(ns.Repair(ctx))
 	}},
-	opStats: {"stats", func(ctx context.Context, ns *storage.Namespace, _ []byte) ([]byte, error) {
-		return marshalResult(ns.Stats(ctx))
+	opStats: {"stats", func(ctx context.Context, ns *storage.Namespace, req []byte) ([]byte, error) {
+		return runStats(ctx, ns, req, nil) // store.run passes the store's metrics
 	}},
 }
 
@@ -193,4 +193,39 @@ func marshalList(ids []string, err error) ([]byte, error) {
 		ids = []string{}
 	}
 	return marshalResult(ids, err)
+}
+
+// statsResponse is NGR_OP_STATS' answer: storage's Stats, the operation
+// metrics of the store's namespace, and a memory estimate when asked for.
+type statsResponse struct {
+	storage.Stats `msgpack:",inline"`
+	Operations    map[string]OpSnapshot   `msgpack:"operations"`
+	Memory        *storage.MemoryEstimate `msgpack:"memory,omitempty"`
+}
+
+// runStats reads the request (nil, or an int: how many values to sample
+// for a memory estimate) and answers with m's metrics (none when m is nil).
+func runStats(ctx context.Context, ns *storage.Namespace, req []byte, m *nsMetrics) ([]byte, error) {
+	var samples int
+	if len(req) > 0 {
+		if err := msgpack.Unmarshal(req, &samples); err != nil {
+			return nil, msgpackDecodeError("stats", err)
+		}
+	}
+	st, err := ns.Stats(ctx)
+	if err != nil {
+		return nil, err
+	}
+	resp := statsResponse{Stats: st, Operations: map[string]OpSnapshot{}}
+	if m != nil {
+		resp.Operations = m.snapshot()
+	}
+	if samples > 0 {
+		est, err := ns.EstimateMemory(ctx, samples)
+		if err != nil {
+			return nil, err
+		}
+		resp.Memory = &est
+	}
+	return marshalResult(resp, nil)
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"sync/atomic"
+	"time"
 
 	"github.com/nanographrag/nano-graphrag-redis/storage"
 )
@@ -14,6 +15,7 @@ type store struct {
 	name    string
 	client  *sharedClient
 	secrets []string // redacted from every message this store produces
+	metrics *nsMetrics
 	ns      atomic.Pointer[storage.Namespace]
 }
 
@@ -32,7 +34,8 @@ func openStore(optionsJSON []byte, namespace string) (uint64, error) {
 	if err != nil {
 		return 0, redactedError{err, opts.Secrets()}
 	}
-	return handles.add(&store{name: namespace, client: sc, secrets: opts.Secrets()}), nil
+	m := sc.metrics.forNamespace(namespace)
+	return handles.add(&store{name: namespace, client: sc, secrets: opts.Secrets(), metrics: m}), nil
 }
 
 // closeStore forgets the handle and releases the shared client. Of callers
@@ -66,15 +69,25 @@ func (s *store) namespace(ctx context.Context) (*storage.Namespace, error) {
 	return s.ns.Load(), nil
 }
 
-// run executes op on this store's namespace; errors are scrubbed of secrets.
+// run executes op on this store's namespace, recording its latency and
+// outcome (metrics.go); errors are scrubbed of secrets.
 func (s *store) run(ctx context.Context, op int32, req []byte) ([]byte, error) {
-	ns, err := s.namespace(ctx)
-	if err != nil {
-		return nil, redactedError{err, s.secrets}
-	}
-	resp, err := runOp(ctx, ns, op, req)
+	start := time.Now()
+	resp, err := s.runUnobserved(ctx, op, req)
+	s.metrics.observe(op, time.Since(start), err)
 	if err != nil {
 		return nil, redactedError{err, s.secrets}
 	}
 	return resp, nil
+}
+
+func (s *store) runUnobserved(ctx context.Context, op int32, req []byte) ([]byte, error) {
+	ns, err := s.namespace(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if op == opStats {
+		return runStats(ctx, ns, req, s.metrics)
+	}
+	return runOp(ctx, ns, op, req)
 }

@@ -7,7 +7,8 @@ python=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$python" -m venv .venv
 pip=(.venv/bin/python -m pip install --quiet --disable-pip-version-check)
 reqs=()
-for f in requirements/test.txt requirements/e2e.txt requirements/bench.txt; do
+for f in requirements/test.txt requirements/e2e.txt requirements/bench.txt requirements/cli.txt \
+  requirements/metrics.txt; do
   [ -f "$f" ] && reqs+=(-r "$f")
 done
 [ ${#reqs[@]} -eq 0 ] || "${pip[@]}" "${reqs[@]}"

@@ -59,8 +59,9 @@ class RedisKVStorage(StoreCore, BaseKVStorage):
     async def repair(self) -> int:
         return await self._submit(rq.REPAIR)
 
-    async def get_stats(self) -> dict[str, Any]:
-        return await self._submit(rq.STATS)
+    async def get_stats(self, memory_samples: int = 0) -> dict[str, Any]:
+        """Counters, per-operation metrics and pool stats (docs/monitoring.md); never a SCAN."""
+        return await self._submit(rq.stats(memory_samples))
 
     async def aclose(self) -> None:
         self._store.close()

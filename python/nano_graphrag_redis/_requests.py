@@ -99,4 +99,11 @@ ALL_KEYS: Request[list[str]] = _no_payload(_abi.NGR_OP_ALL_KEYS)
 COUNT: Request[int] = _no_payload(_abi.NGR_OP_COUNT)
 DROP: Request[int] = _no_payload(_abi.NGR_OP_DROP)
 STATS: Request[dict[str, Any]] = _no_payload(_abi.NGR_OP_STATS)
+
+
+def stats(memory_samples: int = 0) -> Request[dict[str, Any]]:
+    """Stats; with memory_samples > 0 also a sampled memory estimate (bounded cost)."""
+    if type(memory_samples) is not int or memory_samples < 0:
+        raise ValueError(f"memory_samples must be an int >= 0, not {memory_samples!r}")
+    return STATS if memory_samples == 0 else Request(_abi.NGR_OP_STATS, msgpack.packb(memory_samples), unpack)
 REPAIR: Request[int] = _no_payload(_abi.NGR_OP_REPAIR)

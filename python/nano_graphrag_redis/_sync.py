@@ -52,8 +52,9 @@ class SyncRedisKVStorage(StoreCore, StorageFields):
     def repair(self) -> int:
         return self._call(rq.REPAIR)
 
-    def get_stats(self) -> dict[str, Any]:
-        return self._call(rq.STATS)
+    def get_stats(self, memory_samples: int = 0) -> dict[str, Any]:
+        """Counters, per-operation metrics and pool stats (docs/monitoring.md); never a SCAN."""
+        return self._call(rq.stats(memory_samples))
 
     def index_start_callback(self) -> None:
         pass
