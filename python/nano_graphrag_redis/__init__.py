@@ -3,6 +3,8 @@
 - `RedisKVStorage`: asyncio, a nano-graphrag ``BaseKVStorage``
   (``GraphRAG(key_string_value_json_storage_cls=RedisKVStorage)``).
 - `SyncRedisKVStorage`: the same operations, blocking.
+- `MigratingKVStorage`: the phased switch from JsonKVStorage (docs/migration.md).
+- The `nano-graphrag-redis` command: `cli/`; a Prometheus collector: `prometheus.py`.
 - Settings: docs/configuration.md (`_config.py`); errors: `_errors.py`;
   the native library and its ABI: `_abi.py`, include/ngr_redis.h.
 
@@ -15,12 +17,14 @@ from ._config import Settings, resolve_settings
 from ._errors import *  # noqa: F403 - the exception classes, listed in _errors.__all__
 from ._integration import register, resolve_class
 from ._sync import SyncRedisKVStorage
+from .migrating import MigratingKVStorage
 
 __version__ = "0.1.0"
 
 __all__ = [
     "RedisKVStorage",
     "SyncRedisKVStorage",
+    "MigratingKVStorage",
     "Settings",
     "resolve_settings",
     "register",

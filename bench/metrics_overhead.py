@@ -1,0 +1,81 @@
+"""What the per-operation metrics cost: the same workload on two builds of the library, interleaved.
+
+    python bench/metrics_overhead.py BEFORE.so AFTER.so [rounds]
+
+BEFORE.so is a build without the metrics (e.g. the commit before them), AFTER.so
+one with them. Each round runs the workload once per build, each in a fresh
+process (the library is chosen by NGR_REDIS_LIB at load), alternating which
+goes first; the medians are compared. Needs REDIS_URL (make bench's servers,
+or any Redis). The workload is the hot path the metrics sit on: 3000 sync
+get_by_id, 3000 asyncio get_by_id 64 at a time, and 20 get_by_ids/upsert of 500.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import uuid
+
+WORKLOAD = r"""
+import asyncio, json, sys, time
+from nano_graphrag_redis import RedisKVStorage, SyncRedisKVStorage
+cfg = {"redis_url": sys.argv[1], "redis_key_prefix": sys.argv[2]}
+sync = SyncRedisKVStorage(namespace="overhead", global_config=cfg)
+values = {f"id-{i}": {"content": "x" * 400, "n": i} for i in range(500)}
+sync.upsert(values)
+ids = list(values)
+timings = {}
+t = time.perf_counter()
+for i in range(3000):
+    sync.get_by_id(ids[i % 500])
+timings["sync get_by_id x3000"] = time.perf_counter() - t
+t = time.perf_counter()
+for _ in range(20):
+    sync.get_by_ids(ids)
+    sync.upsert(values)
+timings["sync get_by_ids+upsert 500 x20"] = time.perf_counter() - t
+async def run():
+    store = RedisKVStorage(namespace="overhead", global_config=cfg)
+    sem = asyncio.Semaphore(64)
+    async def one(i):
+        async with sem:
+            await store.get_by_id(ids[i % 500])
+    t = time.perf_counter()
+    await asyncio.gather(*(one(i) for i in range(3000)))
+    timings["async get_by_id x3000 (64 in flight)"] = time.perf_counter() - t
+    await store.aclose()
+asyncio.run(run())
+sync.drop()
+sync.close()
+print(json.dumps(timings))
+"""
+
+
+def run_once(lib: str, url: str) -> dict[str, float]:
+    env = {**os.environ, "NGR_REDIS_LIB": lib}
+    out = subprocess.run([sys.executable, "-c", WORKLOAD, url, "ovh_" + uuid.uuid4().hex[:8]],
+                         env=env, check=True, capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def main() -> None:
+    before, after = sys.argv[1], sys.argv[2]
+    rounds = int(sys.argv[3]) if len(sys.argv) > 3 else 9
+    url = os.environ.get("REDIS_URL") or os.environ["NGR_TEST_REDIS_URL"]
+    results: dict[str, dict[str, list[float]]] = {"before": {}, "after": {}}
+    for r in range(rounds):
+        order = [("before", before), ("after", after)]
+        for name, lib in order if r % 2 == 0 else reversed(order):
+            for k, v in run_once(lib, url).items():
+                results[name].setdefault(k, []).append(v)
+    print(f"{'workload':40} {'before ms':>10} {'after ms':>10} {'change':>8}   (medians of {rounds} interleaved rounds)")
+    for k in results["before"]:
+        b, a = statistics.median(results["before"][k]), statistics.median(results["after"][k])
+        print(f"{k:40} {b * 1e3:10.1f} {a * 1e3:10.1f} {100 * (a - b) / b:+7.1f}%")
+
+
+if __name__ == "__main__":
+    main()
