@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -37,6 +38,10 @@ func New(ctx context.Context, opts *Options) (*Client, error) {
 	if err := rdb.Ping(ctx).Err(); err != nil {
 		rdb.Close()
 		return nil, wrapRedis("connect", err)
+	}
+	if err := checkEviction(ctx, rdb, &o, strings.Join(ep.addrs, ",")); err != nil {
+		rdb.Close()
+		return nil, err
 	}
 	c := &Client{opts: o, rdb: rdb, topology: topology, counters: map[string]*opCounters{}}
 	c.health = startHealthMonitor(rdb, o.HealthCheckInterval, o.ReadTimeout)

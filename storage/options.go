@@ -52,6 +52,14 @@ type Options struct {
 	// replicas on the same connection (on a cluster: per master).
 	WaitReplicas int
 	WaitTimeout  time.Duration
+	// EvictingServer: what connecting does when a master's maxmemory-policy
+	// is allkeys-*, which can silently evict documents: "warn" (log once)
+	// or "refuse" (New fails). See eviction.go.
+	EvictingServer string
+	// MigrationPhase and MigrationOldClass are read by the Python
+	// MigratingKVStorage (docs/migration.md); the Go core ignores them.
+	MigrationPhase    string
+	MigrationOldClass string
 }
 
 // resolve returns a copy of o with defaults filled in, each value checked

@@ -89,6 +89,17 @@ def test_doctor_flags_allkeys_lru_and_no_aof(careless_server):
     assert report["ok"] is False
 
 
+def test_the_library_refuses_an_evicting_server_when_told_to(careless_server):
+    from nano_graphrag_redis import ConfigurationError
+
+    config = {"redis_url": careless_server, "redis_evicting_server": "refuse"}
+    with SyncRedisKVStorage(namespace="refuse", global_config=config) as store:
+        with pytest.raises(ConfigurationError, match="evicting_server.*allkeys-lru"):
+            store.count()
+    warned = run_cli("stats", "--url", careless_server, "--namespaces", "full_docs")
+    assert warned.returncode == 0 and "maxmemory-policy allkeys-lru" in warned.stderr, "warn (the default) logs it"
+
+
 def test_doctor_passes_a_healthy_cluster_and_reads_its_coverage(redis_url):
     report = json.loads(run_cli("doctor", "--url", redis_url, "--json").stdout)
     status = {c["name"]: c for c in report["checks"]}

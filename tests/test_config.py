@@ -78,6 +78,9 @@ def test_none_and_empty_mean_unset():
         ("REDIS_BATCH_SIZE", "500", "batch_size", 500),
         ("REDIS_WAIT_REPLICAS", "1", "wait_replicas", 1),
         ("REDIS_WAIT_TIMEOUT", "0.5", "wait_timeout", 0.5),
+        ("REDIS_EVICTING_SERVER", "Refuse", "evicting_server", "refuse"),
+        ("REDIS_MIGRATION_PHASE", "read-new", "migration_phase", "read-new"),
+        ("REDIS_MIGRATION_OLD_CLASS", "pkg.mod:Old", "migration_old_class", "pkg.mod:Old"),
     ],
 )
 def test_each_environment_variable(name, raw, field, expected):

@@ -41,6 +41,9 @@ class SettingFields:
     batch_size: int | None = None
     wait_replicas: int | None = None
     wait_timeout: float | None = None
+    evicting_server: str | None = None
+    migration_phase: str | None = None
+    migration_old_class: str | None = None
 
 
 SETTINGS: tuple[dict[str, Any], ...] = (
@@ -340,6 +343,42 @@ SETTINGS: tuple[dict[str, Any], ...] = (
         "min": 0.001,
         "max": 3600,
         "zero": "the default",
+        "negative": "",
+        "choices": (),
+        "forbid": "",
+    },
+    {
+        "key": "evicting_server",
+        "env": ("REDIS_EVICTING_SERVER",),
+        "kind": "enum",
+        "default": "warn",
+        "min": None,
+        "max": None,
+        "zero": "",
+        "negative": "",
+        "choices": ("warn", "refuse"),
+        "forbid": "",
+    },
+    {
+        "key": "migration_phase",
+        "env": ("REDIS_MIGRATION_PHASE",),
+        "kind": "enum",
+        "default": None,
+        "min": None,
+        "max": None,
+        "zero": "",
+        "negative": "",
+        "choices": ("dual-write", "verify", "read-new", "new-only"),
+        "forbid": "",
+    },
+    {
+        "key": "migration_old_class",
+        "env": ("REDIS_MIGRATION_OLD_CLASS",),
+        "kind": "string",
+        "default": None,
+        "min": None,
+        "max": None,
+        "zero": "",
         "negative": "",
         "choices": (),
         "forbid": "",

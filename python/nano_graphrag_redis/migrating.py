@@ -1,10 +1,10 @@
 """MigratingKVStorage: move a live nano-graphrag app from its old KV backend to Redis without downtime.
 
-It wraps the old store (nano-graphrag's JsonKVStorage unless
-``redis_migration_old_class`` names another, e.g. the fork's legacy Redis
-class) and a RedisKVStorage, and the phase setting ``redis_migration_phase``
-(global_config / addon_params, or env REDIS_MIGRATION_PHASE) says which one
-reads and which ones write:
+It wraps the old store (nano-graphrag's JsonKVStorage unless the setting
+``migration_old_class`` names another, e.g. the fork's legacy Redis class)
+and a RedisKVStorage, and the setting ``migration_phase`` (env
+REDIS_MIGRATION_PHASE, ``redis_migration_phase`` in global_config or its
+addon_params) says which one reads and which ones write:
 
 =============  ==========================  =====================
 phase          reads                       writes
@@ -27,7 +27,6 @@ finds no deleted id in the old store: removals reach it in every phase).
 from __future__ import annotations
 
 import logging
-import os
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
@@ -39,32 +38,9 @@ from ._integration import resolve_class
 __all__ = ["MigratingKVStorage", "PHASES"]
 
 PHASES = ("dual-write", "verify", "read-new", "new-only")
-PHASE_SETTING = "redis_migration_phase"
-OLD_CLASS_SETTING = "redis_migration_old_class"
 DEFAULT_OLD_CLASS = "nano_graphrag._storage:JsonKVStorage"
 
 logger = logging.getLogger("nano_graphrag_redis.migrating")
-
-
-def _setting(global_config: Mapping[str, Any], name: str) -> tuple[Any, str] | None:
-    addon = global_config.get("addon_params") or {}
-    for value, where in ((addon.get(name), "global_config['addon_params']"),
-                         (global_config.get(name), "global_config"),
-                         (os.environ.get(name.upper()), "the environment")):
-        if value not in (None, ""):
-            return value, where
-    return None
-
-
-def resolve_phase(global_config: Mapping[str, Any]) -> str:
-    found = _setting(global_config, PHASE_SETTING)
-    if found is None:
-        raise ConfigurationError(f"{PHASE_SETTING} is not set: one of {', '.join(PHASES)} (docs/migration.md)")
-    value, where = found
-    phase = str(value).strip().lower()
-    if phase not in PHASES:
-        raise ConfigurationError(f"{PHASE_SETTING} from {where}: {value!r} is not one of {', '.join(PHASES)}")
-    return phase
 
 
 @dataclass(eq=False, repr=False)
@@ -72,11 +48,16 @@ class MigratingKVStorage(BaseKVStorage):
     """A nano-graphrag KV storage that reads and writes the old store and Redis by phase."""
 
     def __post_init__(self) -> None:
-        self.phase = resolve_phase(self.global_config)
-        found = _setting(self.global_config, OLD_CLASS_SETTING)
-        old_class = resolve_class(found[0] if found else DEFAULT_OLD_CLASS)
-        self.old = old_class(namespace=self.namespace, global_config=self.global_config)
+        # The settings resolve and are checked as every other one (docs/configuration.md).
         self.new = RedisKVStorage(namespace=self.namespace, global_config=self.global_config)
+        self.phase = self.new.settings.migration_phase
+        if self.phase is None:
+            raise ConfigurationError(
+                f"migration_phase (REDIS_MIGRATION_PHASE, or redis_migration_phase in global_config) is not set: "
+                f"one of {', '.join(PHASES)} (docs/migration.md)"
+            )
+        old_class = resolve_class(self.new.settings.migration_old_class or DEFAULT_OLD_CLASS)
+        self.old = old_class(namespace=self.namespace, global_config=self.global_config)
         self.mismatches = 0  # verify phase: reads where Redis disagreed with the old store
         self.backfilled = 0  # read-new phase: ids copied from the old store on a miss
 
