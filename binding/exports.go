@@ -14,6 +14,7 @@ import "C"
 import (
 	"bytes"
 	"context"
+	"runtime"
 	"unsafe"
 )
 
@@ -39,6 +40,9 @@ func ngr_free(p unsafe.Pointer) { C.free(p) }
 
 //export ngr_handle_count
 func ngr_handle_count() C.int64_t { return C.int64_t(handles.len()) }
+
+//export ngr_goroutine_count
+func ngr_goroutine_count() C.int64_t { return C.int64_t(runtime.NumGoroutine()) }
 
 //export ngr_store_open
 func ngr_store_open(optionsJSON *C.char, optionsLen C.size_t, ns *C.char, nsLen C.size_t,

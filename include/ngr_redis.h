@@ -178,6 +178,9 @@ int32_t ngr_take(uint64_t cq, uint64_t ticket,
 /* Number of live handles (stores, shared clients, queues, tickets). 0 after everything is closed. */
 int64_t ngr_handle_count(void);
 
+/* Number of goroutines in the library's Go runtime: with ngr_handle_count, how a soak test sees a leak. */
+int64_t ngr_goroutine_count(void);
+
 /*
  * Test-only hook: panics inside the library. Returns NGR_ERR_PANIC with the
  * panic text when the environment variable NGR_TEST_HOOKS=1 was set at

@@ -46,10 +46,14 @@ def test_abi_version_agrees_everywhere_and_at_runtime():
 def test_every_header_function_is_exported_by_go_and_declared_in_python():
     declared = set(re.findall(r"^(?:int32_t|int64_t|void)\s+(ngr_\w+)\(", HEADER, re.M))
     exported = set(re.findall(r"^//export (ngr_\w+)$", GO_SOURCES, re.M))
-    assert len(declared) == 12
+    assert len(declared) == 13
     assert exported == declared
     assert set(_abi._SIGNATURES) == declared
 
 
 def test_handle_count_is_callable():
     assert _native.handle_count() >= 0
+
+
+def test_goroutine_count_sees_the_go_runtime():
+    assert _native.goroutine_count() >= 1

@@ -73,6 +73,7 @@ _SIGNATURES: dict[str, tuple[object, list[object]]] = {
     "ngr_take": (c_int32, [c_uint64, c_uint64, _OUT_PTR, POINTER(c_size_t), _OUT_PTR]),
     # diagnostics
     "ngr_handle_count": (c_int64, []),
+    "ngr_goroutine_count": (c_int64, []),
     "ngr_debug_panic": (c_int32, [c_int32, c_uint64, POINTER(c_uint64), _OUT_PTR]),
 }
 

@@ -80,6 +80,11 @@ def handle_count() -> int:
     return int(_abi.lib().ngr_handle_count())
 
 
+def goroutine_count() -> int:
+    """Goroutines in the library's Go runtime (a leak check for soak tests)."""
+    return int(_abi.lib().ngr_goroutine_count())
+
+
 def debug_panic(cq: int = 0, *, in_background: bool = False) -> int:
     """Test hook (NGR_TEST_HOOKS=1): panic in Go. Sync raises GoPanicError; background returns a ticket."""
     ticket, err = c_uint64(), c_void_p()
