@@ -7,6 +7,9 @@
 #   - a single node            -> NGR_TEST_REDIS_URL
 #   - a 3+3 Redis Cluster      -> NGR_TEST_CLUSTER_URL (a seed) and NGR_TEST_CLUSTER_ADDRS (all six nodes)
 #   - a TLS-only single node   -> NGR_TEST_TLS_URL and NGR_TEST_TLS_CA
+#   - an mTLS-only single node -> NGR_TEST_MTLS_URL, with NGR_TEST_TLS_CLIENT_CERT and _KEY
+#   - the minimal ACL user of docs/security.md on the single node and the cluster
+#                              -> NGR_TEST_ACL_REDIS_URL and NGR_TEST_ACL_CLUSTER_URL
 #   - a master + replica watched by one sentinel
 #                              -> NGR_TEST_SENTINEL_URL (redis+sentinel://127.0.0.1:PORT/ngrmaster)
 # The servers are stopped by PID on exit, also when the command fails or is interrupted.
@@ -17,6 +20,7 @@ source "$here/lib.sh"
 source "$here/cluster.sh"
 source "$here/tls.sh"
 source "$here/sentinel.sh"
+source "$here/acl.sh"
 
 root=$(mktemp -d /tmp/ngr-redis.XXXXXX)
 cleanup() {
@@ -26,16 +30,22 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-read -r -a ports <<<"$(python3 "$here/free-ports.py" 11)"
+read -r -a ports <<<"$(python3 "$here/free-ports.py" 12)"
 ngr_start_server "$root/single" "${ports[0]}"
 ngr_wait_ping "${ports[0]}"
-ngr_start_tls "$root/tls" "${ports[1]}"
+ngr_start_tls "$root/tls" "${ports[1]}" "${ports[11]}"
 ngr_start_cluster "$root" "${ports[@]:2:6}"
 ngr_start_sentinel "$root" "${ports[8]}" "${ports[9]}" "${ports[10]}"
 
 export NGR_TEST_REDIS_URL="redis://127.0.0.1:${ports[0]}"
 export NGR_TEST_TLS_URL="rediss://127.0.0.1:${ports[1]}"
 export NGR_TEST_TLS_CA="$root/tls/ca.pem"
+export NGR_TEST_MTLS_URL="rediss://127.0.0.1:${ports[11]}"
+export NGR_TEST_TLS_CLIENT_CERT="$root/tls/client.pem" NGR_TEST_TLS_CLIENT_KEY="$root/tls/client.key"
+acl_password=$(python3 -c 'import secrets; print(secrets.token_hex(16))')
+for port in "${ports[0]}" "${ports[@]:2:6}"; do ngr_acl_user "$port" ngr_app "$acl_password" nano_graphrag; done
+export NGR_TEST_ACL_REDIS_URL="redis://ngr_app:$acl_password@127.0.0.1:${ports[0]}"
+export NGR_TEST_ACL_CLUSTER_URL="redis://ngr_app:$acl_password@127.0.0.1:${ports[2]}"
 export NGR_TEST_CLUSTER_URL="redis://127.0.0.1:${ports[2]}"
 NGR_TEST_CLUSTER_ADDRS=$(printf '127.0.0.1:%s,' "${ports[@]:2:6}")
 export NGR_TEST_CLUSTER_ADDRS=${NGR_TEST_CLUSTER_ADDRS%,}
