@@ -7,7 +7,7 @@ PY := .venv/bin/python
 LIB := python/nano_graphrag_redis/_lib/libngr_redis.so
 GO_TEST_FLAGS ?= -race -count=1 -timeout 25m
 
-.PHONY: help deps build venv test test-go test-py bench bench-full bench-go demo wheel fmt clean
+.PHONY: help deps build venv test test-go test-py test-acl test-reliability fuzz bench bench-full bench-go demo wheel fmt clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -22,13 +22,23 @@ build: deps ## Build the c-shared library into the Python package (for developme
 venv: deps ## Create .venv and pip-install the package with test, e2e and bench requirements
 	scripts/venv.sh
 
-test: test-go test-py ## Run every test: Go and Python, on single node and cluster
+test: test-go test-py test-acl test-reliability ## Run every test: Go, Python, as the ACL user, the quick fault suite
 
 test-go: deps ## Go tests (-race) against a throwaway single node, TLS node and 3+3 cluster
 	$(WITH_REDIS) go test $(GO_TEST_FLAGS) -v ./...
 
 test-py: venv ## Python tests (package, ABI, end-to-end) against throwaway servers
 	$(WITH_REDIS) $(PY) -m pytest tests -v
+
+fuzz: deps ## Every Go fuzz target for FUZZTIME (default 60s) each; `make test` replays their corpora
+	$(WITH_REDIS) scripts/fuzz.sh
+
+test-acl: venv ## The storage-method tests as the minimal ACL user (docs/security.md), single node and cluster
+	$(WITH_REDIS) scripts/test-acl.sh
+
+PROFILE ?= quick
+test-reliability: venv ## The fault suite (PROFILE=quick|full) on its own servers; figures in reliability-results.json
+	scripts/reliability.sh $(PROFILE)
 
 # A subset: make bench ONLY=upsert,get CLIENTS=ours,glide [BENCH_ARGS="--topology single"] (docs/benchmarks.md)
 BENCH = $(WITH_REDIS) $(PY) -m bench $(if $(ONLY),--only $(ONLY)) $(if $(CLIENTS),--clients $(CLIENTS)) $(BENCH_ARGS)

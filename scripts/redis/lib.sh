@@ -9,8 +9,12 @@ ngr_start_server() {
   local dir=$1 port=$2
   shift 2
   mkdir -p "$dir"
-  redis-server --bind 127.0.0.1 --port "$port" --dir "$dir" --logfile "$dir/redis.log" \
-    --daemonize no --save '' --appendonly no --enable-debug-command local "$@" &
+  local argv=(redis-server --bind 127.0.0.1 --port "$port" --dir "$dir" --logfile "$dir/redis.log"
+    --daemonize no --save '' --appendonly no --enable-debug-command local "$@")
+  # the exact command line, one argument a line, so a test can restart a server it killed
+  # (redis-server rewrites its /proc cmdline)
+  printf '%s\n' "${argv[@]}" >"$dir/argv"
+  "${argv[@]}" &
   NGR_PIDS+=($!)
 }
 
@@ -36,6 +40,21 @@ ngr_wait_info() {
   done
   echo "redis on port $port never showed $line" >&2
   return 1
+}
+
+# ngr_stop_pid_file FILE: stops the servers whose PIDs a test wrote into FILE (one a line, e.g. the
+# fault suite's restarts), each only if that PID is still a redis-server (never a reused PID).
+ngr_stop_pid_file() {
+  local pid pids=()
+  [ -f "$1" ] || return 0
+  while read -r pid; do
+    if [ -n "$pid" ] && { tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null | grep -q redis-server; then
+      kill "$pid" 2>/dev/null && pids+=("$pid")
+    fi
+  done <"$1"
+  for pid in "${pids[@]}"; do
+    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  done
 }
 
 ngr_stop_all() {
