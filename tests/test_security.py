@@ -51,7 +51,7 @@ def acl_url(topology: str) -> str:
 def test_acl_user_cannot_touch_keys_outside_its_prefix(namespace: str, topology: str) -> None:
     config = {"redis_url": acl_url(topology), "redis_key_prefix": "other_app"}
     with SyncRedisKVStorage(namespace=namespace, global_config=config) as kv:
-        with pytest.raises(AuthenticationError, match="permissions to access a key") as raised:
+        with pytest.raises(AuthenticationError, match="no permissions to access one of the keys") as raised:
             kv.upsert({"a": {"x": 1}})
     password = acl_url(topology).split("@")[0].rsplit(":", 1)[1]
     assert password not in str(raised.value) and password not in repr(kv)
