@@ -18,11 +18,12 @@ ngr_start_server() {
   NGR_PIDS+=($!)
 }
 
-# ngr_wait_ping PORT [redis-cli args...]: waits until the server answers PING (10 s at most).
+# ngr_wait_ping PORT [redis-cli args...]: waits until the server answers PING (30 s at most: CI and
+# shared machines can be slow to start several servers at once).
 ngr_wait_ping() {
   local port=$1
   shift
-  for _ in $(seq 100); do
+  for _ in $(seq 300); do
     if [ "$(redis-cli -h 127.0.0.1 -p "$port" "$@" ping 2>/dev/null)" = "PONG" ]; then return 0; fi
     sleep 0.1
   done
