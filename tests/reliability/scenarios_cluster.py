@@ -73,6 +73,7 @@ def reshard(profile: dict, cluster: Cluster) -> dict[str, Any]:
         run_cli("reshard", seed, "--cluster-from", source["id"], "--cluster-to", target["id"],
                 "--cluster-slots", str(profile["reshard_slots"]), "--cluster-yes")
         resharded = time.monotonic() - start
+        wait_until("the nodes to agree on the slot map", lambda: cluster_check(seed), 60, 0.5)
         start = time.monotonic()
         run_cli("rebalance", seed, "--cluster-yes")
         rebalanced = time.monotonic() - start
@@ -84,6 +85,11 @@ def reshard(profile: dict, cluster: Cluster) -> dict[str, Any]:
     result["promise"] = "no error surfaced (no TRYAGAIN/ASK/MOVED), no acknowledged write lost"
     result["kept"] = not result["errors"] and result["lost"] == 0 and result["wrong"] == 0
     return result
+
+
+def cluster_check(seed: str) -> bool:
+    """redis-cli --cluster check passes: every node agrees on the slot map, no slot is open."""
+    return subprocess.run(["redis-cli", "--cluster", "check", seed], capture_output=True, timeout=60).returncode == 0
 
 
 def run_cli(command: str, *args: str) -> None:
