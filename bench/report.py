@@ -54,6 +54,19 @@ def targets_table(doc: Doc) -> str:
     return _table(["target", "goal", "measured", ""], rows)
 
 
+def tally(doc: Doc) -> str:
+    """One sentence: how many targets this run met, and which it missed."""
+    rows = [t for t in doc.get("targets", []) if t["met"] is not None]
+    missed = [t["target"] for t in rows if not t["met"] and t["topology"] == "single"]
+    outside = sum(1 for t in rows if not t["met"] and t["topology"] == "cluster")
+    text = f"This run meets {sum(1 for t in rows if t['met'])} of the {len(rows)} measured targets."
+    if missed:
+        text += " Missed on the single node: " + "; ".join(missed) + "."
+    if outside:
+        text += f" On the cluster, {outside} ratios are not within 20% of their single-node value."
+    return text
+
+
 def cluster_table(doc: Doc) -> str:
     """"Cluster: every ratio within 20% of its single-node value"."""
     single = {t["id"]: t for t in doc.get("targets", []) if t["topology"] == "single"}
@@ -134,6 +147,8 @@ valkey-glide {v['valkey-glide']} / valkey-glide-sync {v['valkey-glide-sync']}, c
 Every figure: `bench/results/latest.json`.
 
 ### Against the targets
+
+{tally(doc)}
 
 {targets_table(doc)}
 
