@@ -17,7 +17,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (after choosing the backend)
 
-from .peers import SHORT_LABELS  # noqa: E402
+from .peers import SHORT_LABELS, label  # noqa: E402
 from .results import figure, find  # noqa: E402
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -39,7 +39,7 @@ Doc = dict[str, Any]
 def _bars(ax: Any, doc: Doc, title: str, topology: str, **match: Any) -> None:
     rows = [(c, figure(doc, topology=topology, client=c, mode="interleaved", **match)) for c in CLIENTS]
     rows = [(c, f) for c, f in rows if f is not None]
-    names = [SHORT_LABELS[c] for c, _ in rows]
+    names = [label(c, match.get("workload", "")) for c, _ in rows]
     values = [f["ops_per_s"] for _, f in rows]
     bars = ax.barh(names, values, color=[COLORS[c] for c, _ in rows])
     ax.bar_label(bars, labels=[f"{v / 1000:,.0f}k" for v in values], padding=2, fontsize=8)
@@ -69,9 +69,9 @@ def concurrency(doc: Doc) -> Path:
             if not rows:
                 continue
             xs = [f["concurrency"] for f in rows]
-            label = f"{SHORT_LABELS[c]} ({topology})"
-            tput.plot(xs, [f["ops_per_s"] for f in rows], style, marker="o", color=COLORS[c], label=label)
-            p99.plot(xs, [f["p99_ms"] for f in rows], style, marker="o", color=COLORS[c], label=label)
+            name = f"{label(c, 'concurrent')} ({topology})"
+            tput.plot(xs, [f["ops_per_s"] for f in rows], style, marker="o", color=COLORS[c], label=name)
+            p99.plot(xs, [f["p99_ms"] for f in rows], style, marker="o", color=COLORS[c], label=name)
     for ax, title in ((tput, "get_by_id throughput (ops/s)"), (p99, "get_by_id p99 latency (ms)")):
         ax.set_xscale("log", base=2)
         ax.set_xlabel("concurrent tasks")
@@ -94,7 +94,7 @@ def schedules(doc: Doc, topology: str = "single") -> Path:
             ms = [figure(doc, topology=topology, face=face, workload="get", client=c, mode=mode)["median_s"] * 1e3
                   for c in clients]
             ax.bar([k + i * width for k in range(len(clients))], ms, width, label=mode.replace("_", " "))
-        ax.set_xticks([k + width for k in range(len(clients))], [SHORT_LABELS[c] for c in clients], fontsize=8)
+        ax.set_xticks([k + width for k in range(len(clients))], [label(c) for c in clients], fontsize=8)
         ax.set_title(f"{face} get_by_ids 10k chunks: median ms (less is better)", fontsize=10)
         ax.legend(fontsize=8)
     fig.tight_layout()

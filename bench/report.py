@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
-from .peers import SHORT_LABELS
+from .peers import label
 from .results import figure
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,7 +74,8 @@ def cluster_table(doc: Doc) -> str:
     for t in doc.get("targets", []):
         if t["topology"] == "cluster":
             s = single[t["id"].removesuffix("-cluster")]
-            verdict = {True: "within 20%", False: "**not within 20%**", None: "not measured"}[t["met"]]
+            verdict = {True: "met (within 20% or better)", False: "**missed** (more than 20% below)",
+                       None: "not measured"}[t["met"]]
             rows.append([s["target"], _fmt(s["measured"], _unit(s)), _fmt(t["ratio"], _unit(s)),
                          _fmt(t["measured"]), verdict])
     return _table(["ratio", "single node", "cluster", "cluster / single (goal ≥ 0.80)", ""], rows)
@@ -88,7 +89,7 @@ def figures_table(doc: Doc, mode: str = "interleaved") -> str:
             continue
         what = f["workload"] + (f" x{f['concurrency']}" if "concurrency" in f else "")
         lat = f" (p50 {f['p50_ms']:.3f} / p99 {f['p99_ms']:.3f} ms)" if "p50_ms" in f else ""
-        rows.append([f["topology"], f["face"], what, SHORT_LABELS.get(f["client"], f["client"]),
+        rows.append([f["topology"], f["face"], what, label(f["client"], f["workload"]),
                      _fmt(f["median_s"], "ms"), _fmt(f["ops_per_s"]) + lat])
     return _table(["topology", "face", "workload", "client", "median", "ops/s"], rows)
 
@@ -99,7 +100,7 @@ def modes_table(doc: Doc) -> str:
     for f in doc.get("figures", []):
         key = (f["topology"], f["face"], f["workload"], f["client"])
         by_key.setdefault(key, {})[f["mode"]] = f["median_s"]
-    rows = [[*k[:3], SHORT_LABELS.get(k[3], k[3]), *(_fmt(m.get(x), "ms") for x in
+    rows = [[*k[:3], label(k[3]), *(_fmt(m.get(x), "ms") for x in
                                                       ("back_to_back", "interleaved", "app"))]
             for k, m in by_key.items() if len(m) == 3]
     return _table(["topology", "face", "workload", "client", "back to back", "interleaved", "app"], rows)

@@ -15,7 +15,8 @@ from .coredis_kv import AsyncCoredis
 from .glide_kv import AsyncGlide, SyncGlide
 from .redis_py import AsyncLightRAG, AsyncMGet, SyncLightRAG, SyncMGet
 
-__all__ = ["Server", "LABELS", "ASYNC_PEERS", "SYNC_PEERS", "open_async", "open_sync", "close"]
+__all__ = ["Server", "LABELS", "SHORT_LABELS", "label", "ASYNC_PEERS", "SYNC_PEERS", "open_async", "open_sync",
+           "close"]
 
 LABELS = {
     "ours": "nano_graphrag_redis",
@@ -31,6 +32,15 @@ SHORT_LABELS = {
     "glide": "GLIDE",
     "coredis": "coredis",
 }
+
+SINGLE_KEY_WORKLOADS = ("concurrent", "sync_latency")  # one GET each: both redis-py styles are the same
+
+
+def label(client: str, workload: str = "") -> str:
+    """The short name of a client in a table or chart."""
+    if client == "redispy_mget" and workload in SINGLE_KEY_WORKLOADS:
+        return "redis-py"
+    return SHORT_LABELS.get(client, client)
 
 
 async def _ours_async(server: Server, namespace: str, **settings: Any) -> RedisKVStorage:
