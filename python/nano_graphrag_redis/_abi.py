@@ -15,10 +15,14 @@ The friendlier call wrappers live in _native.py.
 from __future__ import annotations
 
 import ctypes
+import glob
 import os
+import platform
 import threading
 from ctypes import POINTER, c_char_p, c_int32, c_int64, c_size_t, c_uint64, c_void_p
 from pathlib import Path
+
+from ._version import __version__
 
 ABI_VERSION = 1
 
@@ -60,6 +64,7 @@ _OUT_PTR = POINTER(c_void_p)  # char** / uint8_t** out-parameters, read as raw a
 # name: (restype, argtypes), grouped and ordered like the header.
 _SIGNATURES: dict[str, tuple[object, list[object]]] = {
     "ngr_abi_version": (c_int32, []),
+    "ngr_package_version": (c_char_p, []),
     "ngr_free": (None, [c_void_p]),
     # stores
     "ngr_store_open": (c_int32, [c_char_p, c_size_t, c_char_p, c_size_t, POINTER(c_uint64), _OUT_PTR]),
@@ -96,8 +101,8 @@ def library_path() -> Path:
     if not path.is_file():
         raise ImportError(
             f"nano_graphrag_redis: native library not found at {path}. Install the package with "
-            "`pip install .` (or a wheel), or run `make build` in a source checkout; building from "
-            f"source needs the Go toolchain (https://go.dev/dl/). {LIB_ENV} can point at a built library."
+            "`pip install nano-graphrag-redis` (a wheel, or the sdist, which builds it with Go and zig from "
+            f"PyPI), or run `make build` in a source checkout. {LIB_ENV} can point at a built library."
         )
     return path
 
@@ -133,22 +138,50 @@ def _load() -> None:
         try:
             library = ctypes.CDLL(str(path))
         except OSError as exc:
-            raise ImportError(
-                f"nano_graphrag_redis: cannot load {path}: {exc}. Rebuild it with `pip install .` "
-                "or `make build` (needs Go). musl/Alpine cannot load Go shared libraries."
-            ) from exc
+            raise ImportError(f"nano_graphrag_redis: cannot load {path}: {exc}. {_load_hint()}") from exc
+        _check_abi(library, path)
         for name, (restype, argtypes) in _SIGNATURES.items():
             fn = getattr(library, name)
             fn.restype = restype
             fn.argtypes = argtypes
-        version = library.ngr_abi_version()
-        if version != ABI_VERSION:
-            raise ImportError(
-                f"nano_graphrag_redis: {path} has ABI version {version}, this package needs "
-                f"{ABI_VERSION}; rebuild it with `pip install .` or `make build`."
-            )
         os.register_at_fork(after_in_child=_mark_forked)
         _lib = library
+
+
+def _check_abi(library: ctypes.CDLL, path: Path) -> None:
+    """ImportError unless the library speaks this package's ABI; checked before any other symbol is
+    declared, so an older or newer library fails here with both versions named."""
+    library.ngr_abi_version.restype, library.ngr_abi_version.argtypes = c_int32, []
+    version = library.ngr_abi_version()
+    if version == ABI_VERSION:
+        return
+    built_by = "an unknown version"
+    if hasattr(library, "ngr_package_version"):
+        library.ngr_package_version.restype, library.ngr_package_version.argtypes = c_char_p, []
+        built_by = "version " + library.ngr_package_version().decode()
+    raise ImportError(
+        f"nano_graphrag_redis {__version__}: {path} has ABI version {version} (built by nano-graphrag-redis "
+        f"{built_by}); this package needs ABI {ABI_VERSION}. Reinstall the package (`pip install "
+        "--force-reinstall nano-graphrag-redis`) or rebuild the library with `make build`."
+    )
+
+
+def _load_hint(libc: str | None = None, musl_loaders: list[str] | None = None) -> str:
+    """What to do when the library does not load: musl is the one case a rebuild cannot fix.
+    The arguments default to this system's C library and its /lib/ld-musl-* loaders."""
+    libc = platform.libc_ver()[0] if libc is None else libc
+    musl_loaders = glob.glob("/lib/ld-musl-*") if musl_loaders is None else musl_loaders
+    if libc != "glibc" and musl_loaders:
+        return (
+            "This system uses musl libc (Alpine), which cannot load a Go shared library: nano-graphrag-redis "
+            "supports glibc-based Linux only (e.g. python:3.12-slim, Debian, Ubuntu, RHEL)."
+        )
+    return "Reinstall the package (`pip install --force-reinstall nano-graphrag-redis`) or run `make build`."
+
+
+def package_version_of_library() -> str:
+    """The package version stamped into the loaded library ("dev" for `make build`)."""
+    return lib().ngr_package_version().decode()
 
 
 def _mark_forked() -> None:
