@@ -3,13 +3,21 @@
 1. Indexes examples/sample.txt with GraphRAG, every KV namespace in Redis
    through RedisKVStorage, then asks a local, a global and a naive question.
 2. Shows what landed in Redis: keys per namespace, TTLs, memory.
-3. Starts a second worker (another process, its own working_dir, same Redis,
-   same LLM cache) that indexes the same text again: every LLM call is a
-   cache hit, and it gives the same answers.
+3. Starts a second worker (another process, its own working_dir, same Redis):
+   its own workspace, so it builds its own graph, and every LLM call is a hit
+   in the LLM cache that all workspaces share; it gives the same answers.
+4. Starts a query worker on the first worker's working_dir (as on a shared
+   volume): same workspace, so it answers from the first worker's index.
+
+Every worker is configured as an application would be: RedisKVStorage as the
+KV class, the URL and a key prefix in addon_params, no custom code.
 
 Without OPENAI_API_KEY the LLM is examples/offline.py's fake OpenAI client
 behind nano-graphrag's real gpt_4o_complete (so its caching code runs), with a
 hashed embedding. Needs REDIS_URL (scripts/demo.sh starts a throwaway server).
+Run it as `REDIS_URL=redis://127.0.0.1:6379 python examples/demo.py`; it
+re-runs itself with PYTHONHASHSEED=0 when that is not set (see
+docs/deployment.md: every worker needs the same seed to share query caching).
 """
 
 from __future__ import annotations
@@ -21,7 +29,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.parse
 import zlib
@@ -33,6 +40,7 @@ NAMESPACES = ("full_docs", "text_chunks", "llm_response_cache", "community_repor
 QUESTION = "Who keeps the lighthouse on Greyholm, and who relies on it?"
 MODES = ("local", "global", "naive")
 PREFIX = "ngr_demo"
+WORKDIRS = Path(__file__).resolve().parent.parent / ".cache" / "demo"  # worker-1/, worker-2/
 
 
 def step(text: str) -> None:
@@ -43,45 +51,38 @@ def online() -> bool:
     return bool(os.environ.get("OPENAI_API_KEY"))
 
 
-def storage_factory(redis_url: str, docs_prefix: str):
-    """The LLM cache under PREFIX (shared by every worker), the index under docs_prefix."""
-    from nano_graphrag_redis import RedisKVStorage
-
-    def make(namespace: str, global_config: dict):
-        prefix = PREFIX if namespace == "llm_response_cache" else docs_prefix
-        addon = {**global_config["addon_params"], "redis_url": redis_url, "redis_key_prefix": prefix}
-        return RedisKVStorage(namespace=namespace, global_config={**global_config, "addon_params": addon})
-
-    return make
-
-
-def build_graphrag(redis_url: str, docs_prefix: str, working_dir: str):
+def build_graphrag(redis_url: str, working_dir: Path):
     from nano_graphrag import GraphRAG
+
+    from nano_graphrag_redis import RedisKVStorage
 
     kwargs = offline.offline_graphrag_kwargs()
     if online():
         del kwargs["embedding_func"]  # nano-graphrag's default: OpenAI embeddings
     return GraphRAG(
-        working_dir=working_dir,
-        key_string_value_json_storage_cls=storage_factory(redis_url, docs_prefix),
+        working_dir=str(working_dir),
+        key_string_value_json_storage_cls=RedisKVStorage,
+        addon_params={"redis_url": redis_url, "redis_key_prefix": PREFIX},
         **kwargs,
     )
 
 
-def run_worker(redis_url: str, docs_prefix: str, working_dir: str) -> dict:
-    """Insert the sample text and ask the three questions; returns calls, hits and answers."""
+def run_worker(redis_url: str, working_dir: Path, insert: bool = True) -> dict:
+    """Insert the sample text (unless told not to) and ask the three questions; returns calls, hits and answers."""
     from nano_graphrag import QueryParam
     from nano_graphrag._utils import always_get_an_event_loop
 
     fake = None if online() else offline.install_fake_openai()
-    rag = build_graphrag(redis_url, docs_prefix, working_dir)
+    rag = build_graphrag(redis_url, working_dir)
     loop = always_get_an_event_loop()
     text = offline.SAMPLE_TEXT.read_text()
+    print(f"    working_dir {working_dir}: workspace {rag.full_docs.settings.workspace!r}", flush=True)
 
-    step(f"insert {offline.SAMPLE_TEXT.name} ({len(text)} characters)")
-    started = time.perf_counter()
-    rag.insert(text)
-    print(f"\n    indexed in {time.perf_counter() - started:.1f}s", flush=True)
+    if insert:
+        step(f"insert {offline.SAMPLE_TEXT.name} ({len(text)} characters)")
+        started = time.perf_counter()
+        rag.insert(text)
+        print(f"\n    indexed in {time.perf_counter() - started:.1f}s", flush=True)
 
     answers = {}
     for mode in MODES:
@@ -93,6 +94,8 @@ def run_worker(redis_url: str, docs_prefix: str, working_dir: str) -> dict:
     for store in (rag.full_docs, rag.text_chunks, rag.llm_response_cache, rag.community_reports):
         loop.run_until_complete(store.aclose())
     return {
+        "workspace": rag.full_docs.settings.workspace,
+        "graph_nodes": rag.chunk_entity_relation_graph._graph.number_of_nodes(),
         "llm_calls": fake.total_calls if fake else None,
         "llm_calls_by_kind": dict(fake.calls) if fake else None,
         "cache_hits": stats["ops"]["hits"],
@@ -116,96 +119,123 @@ def redis_cli(redis_url: str, *args: str) -> str | None:
     return done.stdout.strip() if done.returncode == 0 else None
 
 
-def show_redis_contents(redis_url: str, docs_prefix: str) -> None:
+def storage_config(redis_url: str, working_dir: Path) -> dict:
+    """What GraphRAG passes a storage, as far as the settings go: the same workspace."""
+    return {"working_dir": str(working_dir), "addon_params": {"redis_url": redis_url, "redis_key_prefix": PREFIX}}
+
+
+def show_redis_contents(redis_url: str, working_dir: Path) -> None:
     from nano_graphrag_redis import SyncRedisKVStorage
 
     step("what landed in Redis")
-    print(f"    {'namespace':<20} {'prefix':<10} {'keys':>5} {'ttl':>8} {'MEMORY USAGE (sampled)':>24}")
+    print(f"    {'namespace':<20} {'workspace':<20} {'keys':>5} {'ttl':>6} {'MEMORY USAGE (sampled)':>23}")
     for namespace in NAMESPACES:
-        prefix = PREFIX if namespace == "llm_response_cache" else docs_prefix
-        config = {"addon_params": {"redis_url": redis_url, "redis_key_prefix": prefix}}
-        with SyncRedisKVStorage(namespace=namespace, global_config=config) as store:
+        with SyncRedisKVStorage(namespace=namespace, global_config=storage_config(redis_url, working_dir)) as store:
             stats = store.get_stats()
             ids = sorted(store.all_keys())
+        base = ":".join(filter(None, (PREFIX, stats["workspace"])))
         sample = ids[:20]
-        sizes = [redis_cli(redis_url, "MEMORY", "USAGE", value_key(prefix, namespace, i)) for i in sample]
+        sizes = [redis_cli(redis_url, "MEMORY", "USAGE", value_key(base, namespace, i)) for i in sample]
         sizes = [int(s) for s in sizes if s and s.isdigit()]
         memory = f"~{sum(sizes) // len(sizes)} B/key" if sizes else "n/a"
         ttl = f"{stats['ttl_seconds'] / 3600:g}h" if stats["ttl_seconds"] else "none"
-        print(f"    {namespace:<20} {prefix:<10} {stats['keys']:>5} {ttl:>8} {memory:>24}")
+        print(f"    {namespace:<20} {stats['workspace'] or '(shared)':<20} {stats['keys']:>5} {ttl:>6} {memory:>23}")
         if ids:
-            print(f"      e.g. {value_key(prefix, namespace, ids[0])}")
+            print(f"      e.g. {value_key(base, namespace, ids[0])}")
     info = redis_cli(redis_url, "INFO", "memory") or ""
     used = dict(line.split(":", 1) for line in info.splitlines() if ":" in line).get("used_memory_human")
     if used:
         print(f"    server used_memory: {used.strip()} (whole server, INFO memory)")
 
 
-def value_key(prefix: str, namespace: str, member: str) -> str:
-    """Key layout v1 (docs/monitoring.md): P:{ns:bucket}:v:<id>, bucket = crc32(id) % 64."""
-    return f"{prefix}:{{{namespace}:{zlib.crc32(member.encode()) % 64}}}:v:{member}"
+def value_key(base: str, namespace: str, member: str) -> str:
+    """Key layout v1 (docs/monitoring.md): P[:W]:{ns:bucket}:v:<id>, bucket = crc32(id) % 64."""
+    return f"{base}:{{{namespace}:{zlib.crc32(member.encode()) % 64}}}:v:{member}"
 
 
 def drop_demo_data(redis_url: str) -> None:
-    """Start from empty, so a rerun against the same server indexes again."""
+    """Start from empty (both workspaces, the shared cache, the working_dirs), so a rerun indexes again."""
     from nano_graphrag_redis import SyncRedisKVStorage
 
-    for prefix in (PREFIX, PREFIX + "_w2"):
+    for worker in ("worker-1", "worker-2"):
         for namespace in NAMESPACES:
-            config = {"addon_params": {"redis_url": redis_url, "redis_key_prefix": prefix}}
+            config = storage_config(redis_url, WORKDIRS / worker)
             with SyncRedisKVStorage(namespace=namespace, global_config=config) as store:
                 store.drop()
+        shutil.rmtree(WORKDIRS / worker, ignore_errors=True)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--second-worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--worker", help=argparse.SUPPRESS)  # worker-2 or query (a child process)
     args = parser.parse_args()
     logging.getLogger("nano-graphrag").setLevel(logging.WARNING)
     logging.getLogger("nano-vectordb").setLevel(logging.WARNING)
     redis_url = os.environ.get("REDIS_URL")
     if not redis_url:
-        print("REDIS_URL is not set (scripts/demo.sh starts a throwaway server and sets it)", file=sys.stderr)
+        print("REDIS_URL is not set: run `make demo` (it starts a throwaway server), or\n"
+              "REDIS_URL=redis://127.0.0.1:6379 python examples/demo.py (it writes under the prefix "
+              f"{PREFIX!r} only)", file=sys.stderr)
         return 2
+    if args.worker:
+        if args.worker == "query":  # topology A: the first worker's working_dir, no insert
+            result = run_worker(redis_url, WORKDIRS / "worker-1", insert=False)
+        else:  # topology B: a working_dir of its own
+            result = run_worker(redis_url, WORKDIRS / "worker-2")
+        print(json.dumps(result), flush=True)
+        return 0
+    from nano_graphrag_redis._config import redact_url
 
-    working_dir = tempfile.mkdtemp(prefix="ngr-demo-")
-    try:
-        if args.second_worker:
-            print(json.dumps(run_worker(redis_url, PREFIX + "_w2", working_dir)), flush=True)
-            return 0
-        from nano_graphrag_redis._config import redact_url
-
-        print(f"Redis: {redact_url(redis_url)}   LLM: {'OpenAI (OPENAI_API_KEY is set)' if online() else 'offline fake'}")
-        drop_demo_data(redis_url)
-        step("worker 1: GraphRAG with RedisKVStorage for all four KV namespaces")
-        first = run_worker(redis_url, PREFIX, working_dir)
-        show_redis_contents(redis_url, PREFIX)
-        return second_run(redis_url, first)
-    finally:
-        shutil.rmtree(working_dir, ignore_errors=True)
+    print(f"Redis: {redact_url(redis_url)}   LLM: {'OpenAI (OPENAI_API_KEY is set)' if online() else 'offline fake'}")
+    drop_demo_data(redis_url)
+    step("worker 1: GraphRAG with RedisKVStorage for all four KV namespaces")
+    first = run_worker(redis_url, WORKDIRS / "worker-1")
+    show_redis_contents(redis_url, WORKDIRS / "worker-1")
+    step("worker 2: another process, its own working_dir (so its own workspace), same Redis, same text")
+    second = child_worker("worker-2")
+    step("worker 3: another process on worker 1's working_dir (a shared volume), queries only")
+    third = child_worker("query")
+    if None in (second, third):
+        return 1
+    return summary(first, second, third)
 
 
-def second_run(redis_url: str, first: dict) -> int:
-    step("worker 2: another process, own working_dir, same Redis and LLM cache, same text")
-    done = subprocess.run([sys.executable, __file__, "--second-worker"], capture_output=True, text=True)
+def child_worker(name: str) -> dict | None:
+    """Run `demo.py --worker NAME` in a new process; echo its steps, return its result."""
+    done = subprocess.run([sys.executable, __file__, "--worker", name], capture_output=True, text=True)
     if done.returncode != 0:
         print(done.stdout[-2000:], done.stderr[-4000:], sep="\n", file=sys.stderr)
-        return 1
-    lines = done.stdout.strip().splitlines()
-    second = json.loads(lines[-1])
-    print("    " + "\n    ".join(line for line in lines[:-1] if line.startswith("==>")))
-    step("LLM cache across workers")
-    if first["llm_calls"] is not None:
-        print(f"    worker 1: {first['llm_calls']} LLM calls {first['llm_calls_by_kind']}")
-        print(f"    worker 2: {second['llm_calls']} LLM calls")
-    print(f"    llm_response_cache hits/misses: worker 1 {first['cache_hits']}/{first['cache_misses']}, "
-          f"worker 2 {second['cache_hits']}/{second['cache_misses']}")
-    same = second["answers"] == first["answers"]
-    print(f"    same answers in both workers: {'yes' if same else 'NO'}")
+        return None
+    lines = done.stdout.rstrip().splitlines()
+    print("    " + "\n    ".join(line for line in lines[:-1] if line.startswith(("==>", "    working_dir"))))
+    return json.loads(lines[-1])
+
+
+def summary(first: dict, second: dict, third: dict) -> int:
+    step("LLM cache and index across workers")
+    workers = (("worker 1 (indexes)", first), ("worker 2 (own working_dir)", second),
+               ("worker 3 (worker 1's working_dir)", third))
+    for name, result in workers:
+        calls = "" if result["llm_calls"] is None else f"{result['llm_calls']:>3} LLM calls, "
+        print(f"    {name:<34} {calls}cache hits/misses {result['cache_hits']}/{result['cache_misses']}, "
+              f"graph of {result['graph_nodes']} nodes")
+    same = first["answers"] == second["answers"] == third["answers"]
+    print(f"    same answers in all three workers: {'yes' if same else 'NO'}")
     print("\nDone. Guides: docs/configuration.md, docs/deployment.md, docs/durability.md, docs/monitoring.md")
     # With a real LLM and embeddings, answers need not repeat exactly; offline they must.
-    return 0 if online() or (same and second["cache_misses"] == 0) else 1
+    cached = second["cache_misses"] == 0 and third["cache_misses"] == 0
+    graphs = second["graph_nodes"] == third["graph_nodes"] == first["graph_nodes"] > 0
+    return 0 if graphs and (online() or (same and cached)) else 1
+
+
+def same_hash_seed() -> None:
+    """Re-run this script with PYTHONHASHSEED=0 unless a seed is set (docs/deployment.md says why)."""
+    if os.environ.get("PYTHONHASHSEED") is None:
+        print("(PYTHONHASHSEED is not set: running again with PYTHONHASHSEED=0, as every worker needs one seed)",
+              file=sys.stderr, flush=True)
+        os.execve(sys.executable, [sys.executable, __file__, *sys.argv[1:]], {**os.environ, "PYTHONHASHSEED": "0"})
 
 
 if __name__ == "__main__":
+    same_hash_seed()
     sys.exit(main())

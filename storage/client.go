@@ -87,7 +87,7 @@ func (c *Client) Namespace(name string) (*Namespace, error) {
 	return &Namespace{
 		c:    c,
 		name: name,
-		keys: newKeyspace(c.opts.KeyPrefix, name),
+		keys: newKeyspace(c.opts.KeyPrefix, c.opts.workspaceFor(name), name),
 		ttl:  c.opts.ttlFor(name),
 		ops:  ctr,
 	}, nil

@@ -8,9 +8,10 @@ import (
 
 // Key layout, version 1 (docs/design.md):
 //
-//	value: P:{ns:b}:v:<id>   index (sorted set of ids, score = expiry ms or +inf): P:{ns:b}:i
+//	value: P[:W]:{ns:b}:v:<id>   index (sorted set of ids, score = expiry ms or +inf): P[:W]:{ns:b}:i
 //
-// b = crc32(id) % numBuckets. The hash tag {ns:b} puts a bucket in one slot,
+// P is the key prefix, W the workspace (absent for a shared namespace or
+// without a workspace), b = crc32(id) % numBuckets. The hash tag {ns:b} puts a bucket in one slot,
 // so a bucket's value keys and index can change together in one Lua script,
 // while the 64 buckets of a namespace spread over every cluster master.
 const (
@@ -23,10 +24,16 @@ type keyspace struct {
 	bucketPrefix [numBuckets]string // "P:{ns:b}:"
 }
 
-func newKeyspace(prefix, namespace string) *keyspace {
+// newKeyspace lays out one namespace; workspace "" leaves the segment out,
+// which is the layout of every key written before workspaces existed.
+func newKeyspace(prefix, workspace, namespace string) *keyspace {
 	ks := &keyspace{}
+	base := prefix + ":"
+	if workspace != "" {
+		base += workspace + ":"
+	}
 	for b := range ks.bucketPrefix {
-		ks.bucketPrefix[b] = prefix + ":{" + namespace + ":" + strconv.Itoa(b) + "}:"
+		ks.bucketPrefix[b] = base + "{" + namespace + ":" + strconv.Itoa(b) + "}:"
 	}
 	return ks
 }

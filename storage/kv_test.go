@@ -45,6 +45,7 @@ var kvCases = []kvCase{
 	{name: "batch_of_100k", run: testBatchOf100k},
 	{name: "ttl_expiry_exact_count", run: testTTLExpiry},
 	{name: "namespace_isolation", run: testNamespaceIsolation},
+	{name: "workspaces", run: testWorkspaces},
 	{name: "concurrent_upserts_same_keys", run: testConcurrentUpserts},
 	{name: "rejected_batch_writes_nothing", run: testRejectedBatch},
 	{name: "compression_round_trip", run: testCompression},

@@ -151,7 +151,7 @@ func unsharedSlotNamespace(t *testing.T, rdb *redis.Client) (string, int64) {
 	ctx := context.Background()
 	used := map[int64]bool{}
 	for _, name := range fixedTestNamespaces {
-		ks := newKeyspace("p", name)
+		ks := newKeyspace("p", "", name)
 		for b := 0; b < numBuckets; b++ {
 			slot, err := rdb.ClusterKeySlot(ctx, ks.indexKey(b)).Result()
 			require.NoError(t, err)
@@ -160,7 +160,7 @@ func unsharedSlotNamespace(t *testing.T, rdb *redis.Client) (string, int64) {
 	}
 	for {
 		name := "mig_" + randomHex(4)
-		slot, err := rdb.ClusterKeySlot(ctx, newKeyspace("p", name).indexKey(0)).Result()
+		slot, err := rdb.ClusterKeySlot(ctx, newKeyspace("p", "", name).indexKey(0)).Result()
 		require.NoError(t, err)
 		if !used[slot] {
 			return name, slot

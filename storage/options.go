@@ -2,6 +2,7 @@ package storage
 
 import (
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 )
@@ -42,6 +43,14 @@ type Options struct {
 	HealthCheckInterval time.Duration // background PING; negative = none
 
 	KeyPrefix string // first segment of every key
+	// Workspace: a key segment after the prefix that keeps the index
+	// namespaces of one graph (one working_dir) apart from another's on the
+	// same Redis; "" = none, the keys as before workspaces existed.
+	Workspace string
+	// SharedNamespaces: namespaces kept out of the workspace, shared by every
+	// workspace under the prefix. nil = the default (llm_response_cache: its
+	// entries depend only on the prompt); an empty non-nil slice shares none.
+	SharedNamespaces []string
 	// TTL: expiry per namespace, matched case-insensitively, merged over the
 	// defaults; 0 or negative = no expiry. Millisecond precision.
 	TTL               map[string]time.Duration
@@ -71,6 +80,7 @@ func (o *Options) resolve() (Options, error) {
 		r = *o
 	}
 	r.ClusterAddrs = append([]string(nil), r.ClusterAddrs...)
+	r.SharedNamespaces = slices.Clone(r.SharedNamespaces) // keeps nil (default) apart from empty (none)
 	v := reflect.ValueOf(&r).Elem()
 	OptionsSchema.applyDefaults(v)
 	if r.MaxRetries < 0 {
@@ -80,6 +90,15 @@ func (o *Options) resolve() (Options, error) {
 		return r, err
 	}
 	return r, OptionsSchema.checkRules(v, nil)
+}
+
+// workspaceFor returns the workspace segment of the namespace's keys: ""
+// for a shared namespace.
+func (o *Options) workspaceFor(namespace string) string {
+	if slices.Contains(o.SharedNamespaces, namespace) {
+		return ""
+	}
+	return o.Workspace
 }
 
 // ttlFor returns the namespace's TTL (0 = no expiry).

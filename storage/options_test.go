@@ -25,6 +25,8 @@ func TestConfigErrorsNameOptionAndValue(t *testing.T) {
 		{Options{MinRetryBackoff: time.Second, MaxRetryBackoff: time.Millisecond}, "min_retry_backoff", "1s"},
 		{Options{Topology: "ring"}, "topology", "ring"},
 		{Options{KeyPrefix: "a{b}"}, "key_prefix", "a{b}"},
+		{Options{Workspace: "w}"}, "workspace", "w}"},
+		{Options{SharedNamespaces: []string{"llm_response_cache", ""}}, "shared_namespaces", ""},
 		{Options{WaitReplicas: 1, WaitTimeout: 5 * time.Second}, "wait_timeout", "5s"},
 		{Options{TLSCertFile: "c.pem"}, "tls_cert_file", "c.pem"},
 		{Options{TLSCAFile: "ca.pem"}, "tls_ca_file", "ca.pem"},

@@ -20,6 +20,7 @@ const (
 	KindInt     Kind = "int"     // a whole number, within the bounds
 	KindSeconds Kind = "seconds" // a number of seconds on the wire; time.Duration in Options
 	KindAddrs   Kind = "addrs"   // host:port list (comma-separated in the environment); []string
+	KindNames   Kind = "names"   // namespace list (comma-separated in the environment; "none" = empty); []string
 	KindTTLs    Kind = "ttls"    // namespace -> seconds (REDIS_TTL_<NAMESPACE>); map[string]time.Duration
 )
 

@@ -63,6 +63,12 @@ func (s Schema) checkValues(v reflect.Value) error {
 					return configError(st.Key, addr, why)
 				}
 			}
+		case KindNames:
+			for _, name := range f.Interface().([]string) {
+				if err := validNamespace(name); err != nil {
+					return configError(st.Key, name, "each must be a namespace: non-empty without '{' or '}'")
+				}
+			}
 		case KindBool:
 		default:
 			if why := st.checkText(f.String()); why != "" {

@@ -80,12 +80,12 @@ func (st *Setting) decode(raw json.RawMessage, f reflect.Value) string {
 		} else {
 			f.SetInt(int64(seconds(x)))
 		}
-	case KindAddrs:
-		var addrs []string
-		if why := unmarshal(raw, &addrs); why != "" {
+	case KindAddrs, KindNames:
+		var list []string // [] stays an empty non-nil slice: KindNames reads it as "none"
+		if why := unmarshal(raw, &list); why != "" {
 			return why
 		}
-		f.Set(reflect.ValueOf(addrs))
+		f.Set(reflect.ValueOf(list))
 	case KindTTLs:
 		var table map[string]float64
 		if why := unmarshal(raw, &table); why != "" {

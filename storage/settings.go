@@ -66,6 +66,14 @@ var OptionsSchema = Schema{
 		{Key: "key_prefix", Field: "KeyPrefix", Env: []string{"REDIS_KEY_PREFIX"}, Kind: KindString,
 			Default: "nano_graphrag", Forbid: "{}",
 			Doc: "first segment of every key (`{` and `}` are the cluster hash tag); one ACL key pattern `~prefix:*` covers everything"},
+		{Key: "workspace", Field: "Workspace", Env: []string{"REDIS_WORKSPACE"}, Kind: KindString, Forbid: "{}",
+			DefaultDoc: "derived from `working_dir`",
+			Doc: "key segment of the index namespaces, after the prefix; the Python layer derives it from `working_dir` " +
+				"and reads `none` as no segment, the keys written before workspaces existed (see below)"},
+		{Key: "shared_namespaces", Field: "SharedNamespaces", Env: []string{"REDIS_SHARED_NAMESPACES"}, Kind: KindNames,
+			Default: []string{"llm_response_cache"}, DefaultDoc: "`llm_response_cache`",
+			Doc: "namespaces kept out of the workspace, shared by every workspace under the prefix; " +
+				"comma-separated (a list in `global_config`); `none` = share nothing"},
 		{Key: "ttl", Field: "TTL", Env: []string{"REDIS_TTL"}, Kind: KindTTLs,
 			Default:    map[string]time.Duration{"llm_response_cache": 12 * time.Hour, "community_reports": 24 * time.Hour},
 			DefaultDoc: "`llm_response_cache` 43200, `community_reports` 86400, others none",

@@ -17,6 +17,7 @@ type Stats struct {
 	Buckets       int       `msgpack:"buckets"`
 	LayoutVersion int       `msgpack:"layout_version"`
 	KeyPrefix     string    `msgpack:"key_prefix"`
+	Workspace     string    `msgpack:"workspace"` // "" = shared or none
 	Pool          PoolStats `msgpack:"pool"`
 	Ops           OpStats   `msgpack:"ops"`
 	Health        Health    `msgpack:"health"`
@@ -76,6 +77,7 @@ func (n *Namespace) Stats(ctx context.Context) (Stats, error) {
 		Buckets:       numBuckets,
 		LayoutVersion: layoutVersion,
 		KeyPrefix:     n.c.opts.KeyPrefix,
+		Workspace:     n.c.opts.workspaceFor(n.name),
 		Pool: PoolStats{
 			Hits: p.Hits, Misses: p.Misses, Timeouts: p.Timeouts,
 			TotalConns: p.TotalConns, IdleConns: p.IdleConns, StaleConns: p.StaleConns,

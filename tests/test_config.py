@@ -73,6 +73,11 @@ def test_none_and_empty_mean_unset():
         ("REDIS_HEALTH_CHECK_INTERVAL", "30", "health_check_interval", 30),
         ("REDIS_HEALTH_CHECK_INTERVAL", "-1", "health_check_interval", -1),
         ("REDIS_KEY_PREFIX", "myapp", "key_prefix", "myapp"),
+        ("REDIS_WORKSPACE", "tenant-a", "workspace", "tenant-a"),
+        ("REDIS_WORKSPACE", "None", "workspace", ""),
+        ("REDIS_SHARED_NAMESPACES", "llm_response_cache, full_docs", "shared_namespaces",
+         ("full_docs", "llm_response_cache")),
+        ("REDIS_SHARED_NAMESPACES", "none", "shared_namespaces", ()),
         ("REDIS_COMPRESS_THRESHOLD", "4096", "compress_threshold", 4096),
         ("REDIS_MAX_VALUE_SIZE", "1048576", "max_value_size", 1048576),
         ("REDIS_BATCH_SIZE", "500", "batch_size", 500),
@@ -235,3 +240,29 @@ def test_url_without_scheme_but_with_userinfo_is_hidden_in_the_error():
     with pytest.raises(ConfigurationError) as info:
         resolve({"REDIS_URL": f"app:{SECRET}@h:6379"})
     assert SECRET not in str(info.value)
+
+
+def test_workspace_derives_from_the_real_working_dir(tmp_path, monkeypatch):
+    graph = tmp_path / "my graph{1}"
+    graph.mkdir()
+    (tmp_path / "link").symlink_to(graph)
+    monkeypatch.chdir(tmp_path)
+    derived = {resolve(working_dir=d).workspace for d in (str(graph), "./my graph{1}", "link", "link/")}
+    assert len(derived) == 1  # one directory, one workspace, however it is spelled
+    (workspace,) = derived
+    assert workspace.startswith("my_graph_1_-") and "{" not in workspace
+    assert resolve(working_dir=str(tmp_path)).workspace != workspace
+    assert resolve(working_dir=str(graph)).to_wire()["workspace"] == workspace
+
+
+def test_explicit_workspace_wins_over_the_working_dir():
+    assert resolve({"REDIS_WORKSPACE": "shared"}, working_dir="/srv/a").workspace == "shared"
+    assert resolve(addon={"redis_workspace": "none"}, working_dir="/srv/a").to_wire()["workspace"] == ""
+    assert resolve().workspace is None  # no working_dir (a storage on its own): no workspace
+
+
+@pytest.mark.parametrize("name, raw", [("redis_workspace", "a{b"), ("redis_workspace", 3),
+                                       ("redis_shared_namespaces", "a,,b"), ("redis_shared_namespaces", 7)])
+def test_bad_workspace_settings_name_the_key(name, raw):
+    with pytest.raises(ConfigurationError, match=name):
+        resolve(addon={name: raw})

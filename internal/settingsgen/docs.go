@@ -58,6 +58,8 @@ func accepted(st *storage.Setting) string {
 		parts = append(parts, "a URL (see below)")
 	case storage.KindAddrs:
 		parts = append(parts, "`host:port` list")
+	case storage.KindNames:
+		parts = append(parts, "namespace list")
 	case storage.KindInt, storage.KindSeconds, storage.KindTTLs:
 		if st.Bounded() {
 			parts = append(parts, storage.FormatNumber(st.Min)+" to "+storage.FormatNumber(st.Max))

@@ -32,6 +32,7 @@ var pythonTypes = map[storage.Kind]string{
 	storage.KindInt:     "int",
 	storage.KindSeconds: "float",
 	storage.KindAddrs:   "tuple[str, ...]",
+	storage.KindNames:   "tuple[str, ...]",
 	storage.KindTTLs:    "tuple[tuple[str, float], ...]",
 }
 
@@ -119,6 +120,12 @@ func pyValue(v any) string {
 		return pyStr(v)
 	case storage.Topology:
 		return pyStr(string(v))
+	case []string:
+		items := make([]string, len(v))
+		for i, s := range v {
+			items[i] = pyStr(s)
+		}
+		return "[" + strings.Join(items, ", ") + "]"
 	}
 	panic(fmt.Sprintf("settingsgen: no Python form for a default of type %T", v))
 }

@@ -17,10 +17,16 @@ library, under the name the user wrote (``REDIS_MAX_CONNECTIONS from the
 environment: ...``). The result is a frozen, hashable `Settings` whose
 ``repr`` never shows the password; `Settings.to_wire()` is the JSON object
 `ngr_store_open` decodes.
+
+One default is Python's own: the workspace (``redis_workspace``) derives from
+``global_config["working_dir"]`` when none is given (`derive_workspace`), so
+the index namespaces nano-graphrag keeps in Redis follow the graph it keeps
+in that directory; ``none`` means no workspace.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
 import os
@@ -32,7 +38,7 @@ from ._errors import ConfigurationError
 from ._settings_spec import RULES, SETTINGS, SettingFields
 from ._url import Endpoint, URLError, parse_url, redact_url
 
-__all__ = ["Settings", "resolve_settings", "redact_url", "SETTING_NAMES", "log_default_url_once"]
+__all__ = ["Settings", "resolve_settings", "redact_url", "derive_workspace", "SETTING_NAMES", "log_default_url_once"]
 
 _log = logging.getLogger("nano_graphrag_redis")
 _TRUE = ("1", "true", "yes", "on")
@@ -40,6 +46,9 @@ _FALSE = ("0", "false", "no", "off")
 _SPECS: dict[str, dict[str, Any]] = {spec["key"]: spec for spec in SETTINGS}
 _TTL = next(spec for spec in SETTINGS if spec["kind"] == "ttls")
 _TTL_PREFIX = _TTL["env"][0] + "_"  # REDIS_TTL_<NAMESPACE>
+# REDIS_WORKSPACE=none: no workspace segment (the keys written before workspaces);
+# REDIS_SHARED_NAMESPACES=none: no namespace shared between workspaces.
+_NONE = "none"
 
 
 @dataclass(frozen=True, repr=False)
@@ -54,7 +63,7 @@ class Settings(SettingFields):
             if value is None:
                 continue
             kind = _SPECS[f.name]["kind"]
-            wire[f.name] = dict(value) if kind == "ttls" else list(value) if kind == "addrs" else value
+            wire[f.name] = dict(value) if kind == "ttls" else list(value) if kind in ("addrs", "names") else value
         return wire
 
     def __repr__(self) -> str:
@@ -144,6 +153,31 @@ def _addrs(raw: Any, spec: Mapping[str, Any]) -> tuple[str, ...]:
     return tuple(addrs)
 
 
+def _names(raw: Any, spec: Mapping[str, Any]) -> tuple[str, ...]:
+    if isinstance(raw, str) and raw.strip().lower() == _NONE:
+        return ()
+    items = raw.split(",") if isinstance(raw, str) else raw
+    if not isinstance(items, (list, tuple, set, frozenset)):
+        raise _Invalid(f"{raw!r} is not a comma-separated string or a list of namespaces")
+    names = {_text(item, spec).strip() for item in items}
+    bad = sorted(n for n in names if not n or "{" in n or "}" in n)
+    if bad:
+        raise _Invalid(f"{bad[0]!r} is not a namespace: it must be non-empty without '{{' or '}}'")
+    return tuple(sorted(names))
+
+
+def derive_workspace(working_dir: Any) -> str:
+    """The default workspace of a working_dir: its name and a hash of its real path.
+
+    Workers that share a working_dir (the same path, e.g. a shared volume)
+    get the same workspace, and so share the index; any other working_dir
+    gets its own. The name part only makes keys readable in redis-cli.
+    """
+    path = os.path.realpath(os.fspath(working_dir))
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", os.path.basename(path))[:32] or "root"
+    return f"{name}-{hashlib.sha256(path.encode()).hexdigest()[:12]}"
+
+
 def _bool(raw: Any, spec: Mapping[str, Any]) -> bool:
     if isinstance(raw, bool):
         return raw
@@ -191,7 +225,7 @@ def _bounded(value: Any, spec: Mapping[str, Any]) -> Any:
 
 _PARSERS: dict[str, Callable[[Any, Mapping[str, Any]], Any]] = {
     "string": _text, "secret": _text, "path": _path, "url": _url, "enum": _enum,
-    "bool": _bool, "int": _integer, "seconds": _seconds, "addrs": _addrs,
+    "bool": _bool, "int": _integer, "seconds": _seconds, "addrs": _addrs, "names": _names,
 }
 
 
@@ -368,7 +402,8 @@ def resolve_settings(
     global_config: Mapping[str, Any] | None, environ: Mapping[str, str] = os.environ
 ) -> Settings:
     """Resolve and check the Redis settings for a storage built with this global_config."""
-    sources = _sources(global_config or {}, environ)
+    global_config = global_config or {}
+    sources = _sources(global_config, environ)
     resolved = _Resolved({}, {})
     for spec in SETTINGS:
         if spec["kind"] == "ttls":
@@ -378,6 +413,11 @@ def resolve_settings(
         resolved.values[spec["key"]] = value
         if origin is not None:
             resolved.origins[spec["key"]] = origin
+    workspace = resolved.values["workspace"]
+    if workspace is None and _present(global_config.get("working_dir")):
+        resolved.values["workspace"] = derive_workspace(global_config["working_dir"])
+    elif workspace is not None and workspace.strip().lower() == _NONE:
+        resolved.values["workspace"] = ""
     ep = parse_url(resolved.effective("url"))  # already checked, or the default
     for rule in RULES:
         _RULES[rule["kind"]](resolved, rule, ep)

@@ -35,6 +35,8 @@ class SettingFields:
     retry_on_timeout: bool | None = None
     health_check_interval: float | None = None
     key_prefix: str | None = None
+    workspace: str | None = None
+    shared_namespaces: tuple[str, ...] | None = None
     ttl: tuple[tuple[str, float], ...] | None = None
     compress_threshold: int | None = None
     max_value_size: int | None = None
@@ -274,6 +276,30 @@ SETTINGS: tuple[dict[str, Any], ...] = (
         "negative": "",
         "choices": (),
         "forbid": "{}",
+    },
+    {
+        "key": "workspace",
+        "env": ("REDIS_WORKSPACE",),
+        "kind": "string",
+        "default": None,
+        "min": None,
+        "max": None,
+        "zero": "",
+        "negative": "",
+        "choices": (),
+        "forbid": "{}",
+    },
+    {
+        "key": "shared_namespaces",
+        "env": ("REDIS_SHARED_NAMESPACES",),
+        "kind": "names",
+        "default": ["llm_response_cache"],
+        "min": None,
+        "max": None,
+        "zero": "",
+        "negative": "",
+        "choices": (),
+        "forbid": "",
     },
     {
         "key": "ttl",

@@ -1,17 +1,22 @@
 """Two nano-graphrag workers (separate processes) on one Redis, single node and cluster.
 
-Worker 1 indexes the sample text through RedisKVStorage with nano-graphrag's
-real gpt_4o_complete (OpenAI client faked, see examples/offline.py) and runs
-local, global and naive queries. Then:
+Every worker is configured as a user would: ``RedisKVStorage`` as the KV class,
+the URL and a key prefix in ``addon_params``, nothing else (tests/e2e/worker.py).
+The workspace (the key segment of full_docs, text_chunks and community_reports)
+follows from ``working_dir``; llm_response_cache is shared by every workspace.
+nano-graphrag's real gpt_4o_complete runs with the OpenAI client faked (see
+examples/offline.py).
 
-- the four namespaces must hold exactly the expected keys, seen through the
-  storage (all_keys) and directly in Redis (SCAN of every node, key layout v1);
-- worker 2, a second process with its own working_dir and its own documents
-  prefix but the same llm_response_cache, re-indexes the same text with zero
-  LLM calls and answers every query identically;
-- worker 3, sharing all four namespaces, finds the document already stored and
-  skips the insert (nano-graphrag's graph and vector stores stay per
-  working_dir: sharing the KV store does not share them).
+- the indexer inserts the sample text; the four namespaces then hold exactly
+  the expected keys, seen through the storage (all_keys) and directly in
+  Redis (SCAN of every node, key layout v1 with the workspace segment);
+- topology A, one index and many query workers: a second process with the
+  SAME working_dir answers every query from the index the first built, with
+  0 LLM calls for the index (it finds the document stored; no extraction, no
+  community report);
+- topology B, independent workers: a second process with its OWN working_dir
+  builds its own graph (never an empty one) from the shared LLM cache, every
+  index-time LLM call a cache hit, and answers as the first does.
 
 Both processes run with PYTHONHASHSEED=0: nano-graphrag 0.0.8.2 orders parts
 of its local-query context by iterating Python sets, so with different string
@@ -28,6 +33,7 @@ import sys
 import uuid
 import zlib
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -89,24 +95,29 @@ def run_worker_process(**spec) -> dict:
     return json.loads(line.removeprefix("WORKER-RESULT "))
 
 
-def stored_ids(redis_url: str, prefix: str) -> dict[str, set[str]]:
-    """all_keys() of each namespace, through the sync face of the package."""
+def storage_config(redis_url: str, prefix: str, working_dir: str) -> dict:
+    """The global_config a worker's storages get, minus what GraphRAG adds besides."""
+    return {"working_dir": working_dir, "addon_params": {"redis_url": redis_url, "redis_key_prefix": prefix}}
+
+
+def stored_ids(redis_url: str, prefix: str, working_dir: str) -> dict[str, set[str]]:
+    """all_keys() of each namespace of a working_dir's workspace, through the sync face."""
     from nano_graphrag_redis import SyncRedisKVStorage
 
     ids = {}
     for namespace in NAMESPACES:
-        config = {"addon_params": {"redis_url": redis_url, "redis_key_prefix": prefix}}
+        config = storage_config(redis_url, prefix, working_dir)
         with SyncRedisKVStorage(namespace=namespace, global_config=config) as store:
             ids[namespace] = set(store.all_keys())
     return ids
 
 
-def drop_all(redis_url: str, *prefixes: str) -> None:
+def drop_all(redis_url: str, prefix: str, *working_dirs: str) -> None:
     from nano_graphrag_redis import SyncRedisKVStorage
 
-    for prefix in prefixes:
+    for working_dir in working_dirs:
         for namespace in NAMESPACES:
-            config = {"addon_params": {"redis_url": redis_url, "redis_key_prefix": prefix}}
+            config = storage_config(redis_url, prefix, working_dir)
             with SyncRedisKVStorage(namespace=namespace, global_config=config) as store:
                 store.drop()
 
@@ -122,14 +133,20 @@ def scan_keys(redis_url: str, nodes: list[str], prefix: str) -> set[str]:
     return keys
 
 
-def layout_keys(prefix: str, ids: dict[str, set[str]]) -> set[str]:
-    """Key layout v1: P:{ns:b}:v:<id> per value and P:{ns:b}:i per non-empty bucket."""
+def namespace_base(prefix: str, workspace: str, namespace: str) -> str:
+    """P:W for the index namespaces, P for the shared llm_response_cache."""
+    return prefix if namespace == "llm_response_cache" else f"{prefix}:{workspace}"
+
+
+def layout_keys(prefix: str, workspace: str, ids: dict[str, set[str]]) -> set[str]:
+    """Key layout v1: P[:W]:{ns:b}:v:<id> per value and P[:W]:{ns:b}:i per non-empty bucket."""
     keys = set()
     for namespace, members in ids.items():
+        base = namespace_base(prefix, workspace, namespace)
         for member in members:
             bucket = zlib.crc32(member.encode()) % BUCKETS
-            keys.add(f"{prefix}:{{{namespace}:{bucket}}}:v:{member}")
-            keys.add(f"{prefix}:{{{namespace}:{bucket}}}:i")
+            keys.add(f"{base}:{{{namespace}:{bucket}}}:v:{member}")
+            keys.add(f"{base}:{{{namespace}:{bucket}}}:i")
     return keys
 
 
@@ -150,44 +167,51 @@ def expected_doc_and_chunk_ids() -> tuple[set[str], set[str]]:
     return set(docs), set(chunks)
 
 
+class Worker(NamedTuple):
+    prefix: str
+    working_dir: str
+    result: dict
+
+
 @pytest.fixture(scope="module")
-def first_worker(redis_url, tmp_path_factory):
-    prefix = unique_prefix()
-    result = run_worker_process(redis_url=redis_url, key_prefix=prefix,
-                                working_dir=str(tmp_path_factory.mktemp("worker1")))
-    yield prefix, result
-    drop_all(redis_url, prefix, prefix + "-w2")
+def indexer(redis_url, tmp_path_factory):
+    """The worker that indexes; it asks nothing, so the query workers below pay for their own queries."""
+    prefix, working_dir = unique_prefix(), str(tmp_path_factory.mktemp("indexer"))
+    result = run_worker_process(redis_url=redis_url, key_prefix=prefix, working_dir=working_dir, query=False)
+    yield Worker(prefix, working_dir, result)
+    drop_all(redis_url, prefix, working_dir, working_dir + "-b")
 
 
-def test_first_worker_calls_the_llm_and_answers(first_worker):
-    _, result = first_worker
+def test_indexer_calls_the_llm_and_builds_a_graph(indexer):
+    result = indexer.result
     kinds = result["calls_by_kind"]
     assert kinds["extract"] >= 2 and kinds["community-report"] == result["communities"] > 0
-    assert {"local", "global-map", "global-reduce", "naive"} <= set(kinds)
-    for mode, answer in result["answers"].items():
-        assert answer.startswith(f"[{mode} answer to"), answer  # not nano-graphrag's fail_response
+    assert result["graph_nodes"] > 0 and result["query_calls"] == 0
+    assert result["insert_cache"] == {"hits": 0, "misses": result["insert_calls"]}
+    assert result["workspace"].startswith(Path(indexer.working_dir).name + "-")
 
 
-def test_four_namespaces_hold_the_expected_keys(first_worker, redis_url, cluster_addrs):
-    prefix, result = first_worker
+def test_namespaces_hold_the_expected_keys_in_the_workspace(indexer, redis_url, cluster_addrs):
+    prefix, working_dir, result = indexer
     doc_ids, chunk_ids = expected_doc_and_chunk_ids()
-    ids = stored_ids(redis_url, prefix)
+    ids = stored_ids(redis_url, prefix, working_dir)
     assert ids["full_docs"] == doc_ids
     assert ids["text_chunks"] == chunk_ids and len(chunk_ids) >= 2
     assert ids["community_reports"] == {str(i) for i in range(result["communities"])}
     # One cache entry per LLM call: every prompt of the run was distinct.
-    assert len(ids["llm_response_cache"]) == result["insert_calls"] + result["query_calls"]
+    assert len(ids["llm_response_cache"]) == result["insert_calls"]
     # The same, read directly from Redis: nothing else under the prefix.
-    assert scan_keys(redis_url, cluster_addrs, prefix) == layout_keys(prefix, ids)
+    assert scan_keys(redis_url, cluster_addrs, prefix) == layout_keys(prefix, result["workspace"], ids)
 
 
-def test_llm_cache_and_reports_expire_documents_do_not(first_worker, redis_url):
-    prefix, _ = first_worker
-    ids = stored_ids(redis_url, prefix)
+def test_llm_cache_and_reports_expire_documents_do_not(indexer, redis_url):
+    prefix, working_dir, result = indexer
+    ids = stored_ids(redis_url, prefix, working_dir)
 
     def ttl(namespace: str) -> int:
         member = sorted(ids[namespace])[0]
-        key = f"{prefix}:{{{namespace}:{zlib.crc32(member.encode()) % BUCKETS}}}:v:{member}"
+        base = namespace_base(prefix, result["workspace"], namespace)
+        key = f"{base}:{{{namespace}:{zlib.crc32(member.encode()) % BUCKETS}}}:v:{member}"
         out = subprocess.run(["redis-cli", "-c", "-u", redis_url, "TTL", key], check=True,
                              capture_output=True, text=True).stdout
         return int(out.strip())
@@ -197,26 +221,51 @@ def test_llm_cache_and_reports_expire_documents_do_not(first_worker, redis_url):
     assert ttl("full_docs") == -1 and ttl("text_chunks") == -1
 
 
-def test_second_worker_reindexes_from_the_shared_llm_cache(first_worker, redis_url, tmp_path):
-    prefix, first = first_worker
-    cache_before = stored_ids(redis_url, prefix)["llm_response_cache"]
-    second = run_worker_process(redis_url=redis_url, key_prefix=prefix, docs_key_prefix=prefix + "-w2",
-                                working_dir=str(tmp_path / "worker2"))
-    assert second["insert_calls"] == 0 and second["query_calls"] == 0, second["calls_by_kind"]
-    assert second["answers"] == first["answers"]
-    assert (second["communities"], second["graph_nodes"]) == (first["communities"], first["graph_nodes"])
-    assert stored_ids(redis_url, prefix)["llm_response_cache"] == cache_before
-    own = stored_ids(redis_url, prefix + "-w2")
-    assert own["llm_response_cache"] == set()
-    assert own["full_docs"] == stored_ids(redis_url, prefix)["full_docs"]
+def assert_real_answers(answers: dict) -> None:
+    assert set(answers) == {"local", "global", "naive"}
+    for mode, answer in answers.items():
+        assert answer.startswith(f"[{mode} answer to"), answer  # not nano-graphrag's fail_response
 
 
-def test_worker_sharing_every_namespace_skips_the_stored_document(first_worker, redis_url, tmp_path):
-    prefix, _ = first_worker
-    before = stored_ids(redis_url, prefix)
-    third = run_worker_process(redis_url=redis_url, key_prefix=prefix, working_dir=str(tmp_path / "worker3"))
-    assert third["insert_calls"] == 0
-    assert third["graph_nodes"] == 0  # the graph lives in the working_dir, not in Redis
-    after = stored_ids(redis_url, prefix)
-    assert {ns: after[ns] for ns in NAMESPACES if ns != "llm_response_cache"} == \
-        {ns: before[ns] for ns in NAMESPACES if ns != "llm_response_cache"}
+@pytest.fixture(scope="module")
+def query_worker(indexer, redis_url):
+    """Topology A: another process on the indexer's working_dir (a shared volume), queries only."""
+    return run_worker_process(redis_url=redis_url, key_prefix=indexer.prefix,
+                              working_dir=indexer.working_dir, insert=False)
+
+
+def test_topology_a_query_worker_answers_from_the_index_another_built(indexer, query_worker):
+    assert_real_answers(query_worker["answers"])
+    assert query_worker["workspace"] == indexer.result["workspace"]
+    assert query_worker["graph_nodes"] == indexer.result["graph_nodes"]
+    # It paid for its questions only: nothing was extracted or summarised again.
+    assert query_worker["insert_calls"] == 0 and query_worker["query_calls"] > 0
+    assert not {"extract", "community-report"} & set(query_worker["calls_by_kind"]), query_worker["calls_by_kind"]
+
+
+def test_topology_a_a_worker_that_inserts_too_finds_the_document_stored(indexer, query_worker, redis_url):
+    before = stored_ids(redis_url, indexer.prefix, indexer.working_dir)
+    again = run_worker_process(redis_url=redis_url, key_prefix=indexer.prefix, working_dir=indexer.working_dir)
+    assert again["insert_calls"] == 0 and again["query_calls"] == 0  # its questions were cached by the first
+    assert again["answers"] == query_worker["answers"]
+    assert again["graph_nodes"] == indexer.result["graph_nodes"]
+    assert stored_ids(redis_url, indexer.prefix, indexer.working_dir) == before
+
+
+def test_topology_b_own_working_dir_builds_its_own_graph_from_the_shared_cache(indexer, query_worker, redis_url):
+    own_dir = indexer.working_dir + "-b"
+    cache_before = stored_ids(redis_url, indexer.prefix, indexer.working_dir)["llm_response_cache"]
+    second = run_worker_process(redis_url=redis_url, key_prefix=indexer.prefix, working_dir=own_dir)
+    assert second["workspace"] != indexer.result["workspace"]
+    # Never an empty graph: the document was not in ITS workspace, so it indexed it.
+    assert (second["communities"], second["graph_nodes"]) == \
+        (indexer.result["communities"], indexer.result["graph_nodes"])
+    # Every index-time LLM call was a cache hit.
+    assert second["insert_calls"] == 0
+    assert second["insert_cache"] == {"hits": indexer.result["insert_calls"], "misses": 0}
+    assert_real_answers(second["answers"])
+    assert second["answers"] == query_worker["answers"] and second["query_calls"] == 0
+    own, first = stored_ids(redis_url, indexer.prefix, own_dir), stored_ids(redis_url, indexer.prefix, indexer.working_dir)
+    assert own["full_docs"] == first["full_docs"] and own["text_chunks"] == first["text_chunks"]
+    assert own["llm_response_cache"] == first["llm_response_cache"]  # one shared cache
+    assert cache_before <= first["llm_response_cache"]

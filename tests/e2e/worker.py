@@ -1,13 +1,13 @@
-"""One nano-graphrag "API worker": insert the sample text, run the three query modes.
+"""One nano-graphrag "API worker", as a user would configure it: no custom code.
 
 Run as a separate process (``python tests/e2e/worker.py '<json spec>'``) so two
 workers really are two processes sharing one Redis; prints one JSON line with
-what it saw: LLM calls by kind, answers, community count.
+what it saw: LLM calls by kind, LLM-cache hits and misses, answers, graph size.
 
-Spec keys: redis_url, key_prefix (all four namespaces), working_dir, and
-optionally docs_key_prefix: a prefix for full_docs, text_chunks and
-community_reports only, so the worker builds its own index while sharing the
-llm_response_cache under key_prefix.
+GraphRAG gets ``key_string_value_json_storage_cls=RedisKVStorage`` and
+``addon_params`` with the URL and the key prefix, nothing else: the workspace
+follows from ``working_dir``. Spec keys: redis_url, key_prefix, working_dir,
+insert (default true) and query (default true).
 """
 
 from __future__ import annotations
@@ -24,45 +24,44 @@ QUESTION = "Who keeps the lighthouse on Greyholm, and who relies on it?"
 MODES = ("local", "global", "naive")
 
 
-def kv_storage_factory(key_prefix: str, docs_key_prefix: str | None):
-    """GraphRAG's key_string_value_json_storage_cls: any callable(namespace=, global_config=)."""
-    from nano_graphrag_redis import RedisKVStorage
-
-    def make(namespace: str, global_config: dict):
-        prefix = key_prefix
-        if docs_key_prefix and namespace != "llm_response_cache":
-            prefix = docs_key_prefix
-        addon = {**global_config.get("addon_params", {}), "redis_key_prefix": prefix}
-        return RedisKVStorage(namespace=namespace, global_config={**global_config, "addon_params": addon})
-
-    return make
-
-
 def run_worker(spec: dict) -> dict:
     from nano_graphrag import GraphRAG, QueryParam
     from nano_graphrag._utils import always_get_an_event_loop
 
+    from nano_graphrag_redis import RedisKVStorage
+
     client = offline.install_fake_openai()
     rag = GraphRAG(
         working_dir=spec["working_dir"],
-        key_string_value_json_storage_cls=kv_storage_factory(spec["key_prefix"], spec.get("docs_key_prefix")),
-        addon_params={"redis_url": spec["redis_url"]},
+        key_string_value_json_storage_cls=RedisKVStorage,
+        addon_params={"redis_url": spec["redis_url"], "redis_key_prefix": spec["key_prefix"]},
         **offline.offline_graphrag_kwargs(),
     )
-    rag.insert(offline.SAMPLE_TEXT.read_text())
-    insert_calls = client.total_calls
-    answers = {mode: rag.query(QUESTION, QueryParam(mode=mode)) for mode in MODES}
     loop = always_get_an_event_loop()
+    cache = rag.llm_response_cache
+
+    def cache_ops() -> dict:
+        ops = loop.run_until_complete(cache.get_stats())["ops"]
+        return {"hits": ops["hits"], "misses": ops["misses"]}
+
+    if spec.get("insert", True):
+        rag.insert(offline.SAMPLE_TEXT.read_text())
+    insert_calls, insert_cache = client.total_calls, cache_ops()
+    answers = {}
+    if spec.get("query", True):
+        answers = {mode: rag.query(QUESTION, QueryParam(mode=mode)) for mode in MODES}
     communities = loop.run_until_complete(rag.chunk_entity_relation_graph.community_schema())
     for store in (rag.full_docs, rag.text_chunks, rag.llm_response_cache, rag.community_reports):
         loop.run_until_complete(store.aclose())
     return {
         "insert_calls": insert_calls,
+        "insert_cache": insert_cache,
         "query_calls": client.total_calls - insert_calls,
         "calls_by_kind": dict(client.calls),
         "answers": answers,
         "communities": len(communities),
         "graph_nodes": rag.chunk_entity_relation_graph._graph.number_of_nodes(),
+        "workspace": rag.full_docs.settings.workspace,
     }
 
 
