@@ -37,4 +37,5 @@ const (
 	opDrop          int32 = 8  // NGR_OP_DROP
 	opStats         int32 = 9  // NGR_OP_STATS
 	opRepair        int32 = 10 // NGR_OP_REPAIR
+	opPing          int32 = 11 // NGR_OP_PING
 )

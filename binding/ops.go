@@ -38,6 +38,9 @@ var ops = map[int32]opSpec{
 	opRepair: {"repair", func(ctx context.Context, ns *storage.Namespace, _ []byte) ([]byte, error) {
 		return marshalResult(ns.Repair(ctx))
 	}},
+	opPing: {"ping", func(ctx context.Context, ns *storage.Namespace, _ []byte) ([]byte, error) {
+		return marshalResult(true, ns.Ping(ctx))
+	}},
 	opStats: {"stats", func(ctx context.Context, ns *storage.Namespace, req []byte) ([]byte, error) {
 		return runStats(ctx, ns, req, nil) // store.run passes the store's metrics
 	}},

@@ -74,6 +74,7 @@ typedef enum ngr_status {
  *   NGR_OP_DROP            nil                          int: number of ids removed
  *   NGR_OP_STATS           nil                          map of str -> scalar|map (see docs/monitoring.md)
  *   NGR_OP_REPAIR          nil                          int: index entries removed whose value was gone
+ *   NGR_OP_PING            nil                          true once Redis answered PING (an error otherwise)
  */
 typedef enum ngr_op {
     NGR_OP_GET = 1,
@@ -85,7 +86,8 @@ typedef enum ngr_op {
     NGR_OP_COUNT = 7,
     NGR_OP_DROP = 8,
     NGR_OP_STATS = 9,
-    NGR_OP_REPAIR = 10
+    NGR_OP_REPAIR = 10,
+    NGR_OP_PING = 11
 } ngr_op;
 
 /* Returns NGR_ABI_VERSION of the loaded library. Check it before anything else. */

@@ -69,6 +69,18 @@ func ping(ctx context.Context, rdb backend) (err error) {
 	return rdb.Ping(ctx).Err()
 }
 
+// Ping sends PING (on a cluster, to one node) and reports the error, if any:
+// a check that the server answers, for readiness probes.
+func (n *Namespace) Ping(ctx context.Context) error {
+	if err := n.c.checkOpen(); err != nil {
+		return err
+	}
+	if err := ping(ctx, n.c.rdb); err != nil {
+		return wrapRedis("ping", err)
+	}
+	return nil
+}
+
 func (h *healthMonitor) snapshot() Health {
 	h.mu.Lock()
 	defer h.mu.Unlock()

@@ -12,20 +12,22 @@ from typing import Any, Iterable, Mapping, TypeVar
 from . import _completion
 from . import _requests as rq
 from ._base import StoreCore
-from ._compat import BaseKVStorage
+from ._compat import AsyncCallbacks, BaseKVStorage
+from ._docs import documented
 
 T = TypeVar("T")
 
 
+@documented
 @dataclass(eq=False, repr=False)
-class RedisKVStorage(StoreCore, BaseKVStorage):
+class RedisKVStorage(StoreCore, AsyncCallbacks, BaseKVStorage):
     """KV storage for nano-graphrag on Redis (single node or cluster), asyncio.
 
     Build it as nano-graphrag does: ``RedisKVStorage(namespace=..., global_config=...)``.
     Settings come from global_config / the environment (docs/configuration.md).
-    The index/query callbacks are the base class's no-ops on purpose:
-    index_done_callback runs after every uncached LLM call, so it must cost
-    nothing (no BGSAVE; Redis persistence is the server's AOF).
+    The index/query callbacks do nothing on purpose: index_done_callback runs
+    after every uncached LLM call, so it must cost nothing (no BGSAVE; Redis
+    persistence is the server's AOF).
     """
 
     async def _submit(self, request: rq.Request[T]) -> T:
@@ -41,7 +43,6 @@ class RedisKVStorage(StoreCore, BaseKVStorage):
         return await self._submit(rq.get_many(ids, fields))
 
     async def filter_keys(self, data: Iterable[str]) -> set[str]:
-        """The ids of ``data`` that are NOT stored."""
         return await self._submit(rq.filter_missing(data))
 
     async def upsert(self, data: Mapping[str, Any]) -> int:
@@ -59,8 +60,10 @@ class RedisKVStorage(StoreCore, BaseKVStorage):
     async def repair(self) -> int:
         return await self._submit(rq.REPAIR)
 
+    async def ping(self) -> bool:
+        return await self._submit(rq.PING)
+
     async def get_stats(self, memory_samples: int = 0) -> dict[str, Any]:
-        """Counters, per-operation metrics and pool stats (docs/monitoring.md); never a SCAN."""
         return await self._submit(rq.stats(memory_samples))
 
     async def aclose(self) -> None:

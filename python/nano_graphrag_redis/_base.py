@@ -7,10 +7,12 @@ _requests.py into a result: `self._call(...)` (sync) or
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from ._config import Settings, log_default_url_once, resolve_settings
 from ._store import NativeStore
+
+S = TypeVar("S", bound="StoreCore")
 
 
 class StoreCore:
@@ -29,6 +31,17 @@ class StoreCore:
         log_default_url_once(self._settings)
         self._store = NativeStore(self._settings, self.namespace)
 
+    @classmethod
+    def from_url(cls: type[S], url: str, *, namespace: str, **settings: Any) -> S:
+        """A storage for ``namespace`` on the Redis at ``url``, as redis-py's from_url.
+
+        Other settings go by their name without ``redis_``, e.g.
+        ``from_url("redis://127.0.0.1:6379", namespace="docs", key_prefix="myapp")``;
+        the environment still fills in what is not given (docs/configuration.md).
+        """
+        addon = {f"redis_{name}": value for name, value in settings.items()}
+        return cls(namespace=namespace, global_config={"addon_params": {**addon, "redis_url": url}})
+
     @property
     def settings(self) -> Settings:
         """The resolved connection settings (their repr hides the password)."""
@@ -36,6 +49,7 @@ class StoreCore:
 
     @property
     def closed(self) -> bool:
+        """True once close() / aclose() ran; operations then raise ClosedError."""
         return self._store.state == "closed"
 
     def __repr__(self) -> str:

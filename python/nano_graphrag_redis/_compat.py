@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from ._docs import documented
+
 T = TypeVar("T")
 
 
@@ -22,6 +24,20 @@ class StorageFields:
     global_config: dict[str, Any]
 
 
+@documented
+class AsyncCallbacks:
+    """nano-graphrag's three hooks, as no-ops (RedisKVStorage puts them before the base's)."""
+
+    async def index_start_callback(self) -> None:
+        pass
+
+    async def index_done_callback(self) -> None:
+        pass
+
+    async def query_done_callback(self) -> None:
+        pass
+
+
 try:
     from nano_graphrag.base import BaseKVStorage
 
@@ -30,17 +46,8 @@ except ImportError:  # nano-graphrag (or one of its dependencies) is not install
     HAVE_NANO_GRAPHRAG = False
 
     @dataclass
-    class BaseKVStorage(StorageFields, Generic[T]):  # type: ignore[no-redef]
+    class BaseKVStorage(StorageFields, AsyncCallbacks, Generic[T]):  # type: ignore[no-redef]
         """Stand-in for nano_graphrag.base.BaseKVStorage."""
 
-        async def index_start_callback(self) -> None:
-            pass
 
-        async def index_done_callback(self) -> None:
-            pass
-
-        async def query_done_callback(self) -> None:
-            pass
-
-
-__all__ = ["BaseKVStorage", "StorageFields", "HAVE_NANO_GRAPHRAG"]
+__all__ = ["AsyncCallbacks", "BaseKVStorage", "StorageFields", "HAVE_NANO_GRAPHRAG"]

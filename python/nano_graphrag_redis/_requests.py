@@ -107,3 +107,4 @@ def stats(memory_samples: int = 0) -> Request[dict[str, Any]]:
         raise ValueError(f"memory_samples must be an int >= 0, not {memory_samples!r}")
     return STATS if memory_samples == 0 else Request(_abi.NGR_OP_STATS, msgpack.packb(memory_samples), unpack)
 REPAIR: Request[int] = _no_payload(_abi.NGR_OP_REPAIR)
+PING: Request[bool] = _no_payload(_abi.NGR_OP_PING)

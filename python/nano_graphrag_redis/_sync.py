@@ -13,10 +13,12 @@ from . import _native
 from . import _requests as rq
 from ._base import StoreCore
 from ._compat import StorageFields
+from ._docs import documented
 
 T = TypeVar("T")
 
 
+@documented
 @dataclass(eq=False, repr=False)
 class SyncRedisKVStorage(StoreCore, StorageFields):
     """Blocking KV storage on Redis with the methods of RedisKVStorage, plus close()."""
@@ -34,7 +36,6 @@ class SyncRedisKVStorage(StoreCore, StorageFields):
         return self._call(rq.get_many(ids, fields))
 
     def filter_keys(self, data: Iterable[str]) -> set[str]:
-        """The ids of ``data`` that are NOT stored."""
         return self._call(rq.filter_missing(data))
 
     def upsert(self, data: Mapping[str, Any]) -> int:
@@ -52,8 +53,10 @@ class SyncRedisKVStorage(StoreCore, StorageFields):
     def repair(self) -> int:
         return self._call(rq.REPAIR)
 
+    def ping(self) -> bool:
+        return self._call(rq.PING)
+
     def get_stats(self, memory_samples: int = 0) -> dict[str, Any]:
-        """Counters, per-operation metrics and pool stats (docs/monitoring.md); never a SCAN."""
         return self._call(rq.stats(memory_samples))
 
     def index_start_callback(self) -> None:
