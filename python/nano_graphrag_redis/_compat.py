@@ -2,8 +2,9 @@
 
 RedisKVStorage subclasses nano_graphrag.base.BaseKVStorage when nano-graphrag
 imports; otherwise this module provides a dataclass with the same fields
-(namespace, global_config) and the three callbacks, so the package works
-(and is tested) without nano-graphrag and its heavy dependencies.
+(namespace, global_config), so the package works (and is tested) without
+nano-graphrag and its heavy dependencies. `AsyncCallbacks` holds the three
+index/query hooks, documented, for RedisKVStorage in both cases.
 """
 
 from __future__ import annotations
@@ -46,8 +47,8 @@ except ImportError:  # nano-graphrag (or one of its dependencies) is not install
     HAVE_NANO_GRAPHRAG = False
 
     @dataclass
-    class BaseKVStorage(StorageFields, AsyncCallbacks, Generic[T]):  # type: ignore[no-redef]
-        """Stand-in for nano_graphrag.base.BaseKVStorage."""
+    class BaseKVStorage(StorageFields, Generic[T]):  # type: ignore[no-redef]
+        """Stand-in for nano_graphrag.base.BaseKVStorage (its callbacks: AsyncCallbacks)."""
 
 
 __all__ = ["AsyncCallbacks", "BaseKVStorage", "StorageFields", "HAVE_NANO_GRAPHRAG"]
