@@ -12,7 +12,7 @@ here=$PWD
 echo "==> environment: .venv with nano-graphrag-redis and nano-graphrag 0.0.8.2"
 if ! .venv/bin/python -c 'import nano_graphrag, nano_graphrag_redis' 2>/dev/null; then
   scripts/redis/install.sh
-  scripts/venv.sh
+  scripts/venv.sh test e2e   # says what it does; the benchmark peers are left to `make venv`
 fi
 
 echo "==> tokenizer: o200k_base"

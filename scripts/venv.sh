@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Creates .venv (if missing) and installs the package with everything the tests, demo and benchmarks need.
+# Creates .venv (if missing) and installs the package with everything the tests, demo and benchmarks need
+# (`scripts/venv.sh test e2e`: only what the demo needs).
 # pip builds the Go shared library as part of `pip install .`, so Go must be on PATH here.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,8 +9,11 @@ say() { echo "    venv: $*"; }
 [ -x .venv/bin/python ] || { say "creating .venv with $("$python" --version)"; "$python" -m venv .venv; }
 pip=(.venv/bin/python -m pip install --quiet --disable-pip-version-check)
 reqs=()
-for f in requirements/test.txt requirements/e2e.txt requirements/bench.txt requirements/cli.txt \
-  requirements/metrics.txt; do
+# Arguments name the requirements/<set>.txt to install (make demo: no benchmark peers); default all.
+sets=("$@")
+[ ${#sets[@]} -gt 0 ] || sets=(test e2e bench cli metrics)
+for set in "${sets[@]}"; do
+  f=requirements/$set.txt
   [ -f "$f" ] && reqs+=(-r "$f")
 done
 [ ${#reqs[@]} -eq 0 ] || { say "pip install ${reqs[*]} (pinned; the first time takes a while)"; "${pip[@]}" "${reqs[@]}"; }
