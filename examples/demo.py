@@ -207,7 +207,7 @@ def child_worker(name: str) -> dict | None:
         print(done.stdout[-2000:], done.stderr[-4000:], sep="\n", file=sys.stderr)
         return None
     lines = done.stdout.rstrip().splitlines()
-    print("    " + "\n    ".join(line for line in lines[:-1] if line.startswith(("==>", "    working_dir"))))
+    print("    " + "\n    ".join(line.strip() for line in lines[:-1] if line.startswith(("==>", "    working_dir"))))
     return json.loads(lines[-1])
 
 
