@@ -35,34 +35,34 @@ func TestGeneratedFilesAreFresh(t *testing.T) {
 // binding's decoder, the docs table and Python's resolution all see it.
 func TestAddingASettingIsOneSchemaEntry(t *testing.T) {
 	extended := storage.OptionsSchema.With(storage.Setting{
-		Key: "workspace", Field: "Workspace", Env: []string{"REDIS_WORKSPACE"}, Kind: storage.KindString,
-		Forbid: "{}", Doc: "keys the index namespaces",
+		Key: "client_name", Field: "ClientName", Env: []string{"REDIS_CLIENT_NAME"}, Kind: storage.KindString,
+		Forbid: "{}", Doc: "names the connection",
 	})
 
 	// The binding decodes the wire JSON with the schema, into the new field.
 	var opts struct {
 		storage.Options
-		Workspace string
+		ClientName string
 	}
-	require.NoError(t, extended.Decode([]byte(`{"workspace":"w1","pool_size":3}`), &opts))
-	assert.Equal(t, "w1", opts.Workspace)
+	require.NoError(t, extended.Decode([]byte(`{"client_name":"w1","pool_size":3}`), &opts))
+	assert.Equal(t, "w1", opts.ClientName)
 	assert.Equal(t, 3, opts.PoolSize)
-	_, err := storage.DecodeOptions([]byte(`{"workspace":"w1"}`))
+	_, err := storage.DecodeOptions([]byte(`{"client_name":"w1"}`))
 	assert.ErrorIs(t, err, storage.ErrConfig, "the schema without the entry refuses the key")
 
 	// The docs table has its row.
-	assert.Contains(t, renderTable(extended), "| `REDIS_WORKSPACE` | `workspace` | none | text; without { or } | keys the index namespaces |")
-	assert.NotContains(t, renderTable(storage.OptionsSchema), "REDIS_WORKSPACE")
+	assert.Contains(t, renderTable(extended), "| `REDIS_CLIENT_NAME` | `client_name` | none | text; without { or } | names the connection |")
+	assert.NotContains(t, renderTable(storage.OptionsSchema), "REDIS_CLIENT_NAME")
 
 	// Python: the package's modules with the spec generated from the copy.
 	out := runPython(t, renderPython(extended), `
 import json
 from nano_graphrag_redis._config import resolve_settings
 from nano_graphrag_redis._errors import ConfigurationError
-env = resolve_settings({}, {"REDIS_WORKSPACE": "w2"}).to_wire()
-addon = resolve_settings({"addon_params": {"redis_workspace": "w3"}}, {}).to_wire()
+env = resolve_settings({}, {"REDIS_CLIENT_NAME": "w2"}).to_wire()
+addon = resolve_settings({"addon_params": {"redis_client_name": "w3"}}, {}).to_wire()
 try:
-    resolve_settings({}, {"REDIS_WORKSPACE": "a{b}"})
+    resolve_settings({}, {"REDIS_CLIENT_NAME": "a{b}"})
     bad = "accepted"
 except ConfigurationError as exc:
     bad = str(exc)
@@ -73,9 +73,9 @@ print(json.dumps({"env": env, "addon": addon, "bad": bad}))
 		Bad        string
 	}
 	require.NoError(t, json.Unmarshal([]byte(out), &got), out)
-	assert.Equal(t, map[string]any{"workspace": "w2"}, got.Env)
-	assert.Equal(t, map[string]any{"workspace": "w3"}, got.Addon)
-	assert.Contains(t, got.Bad, "REDIS_WORKSPACE from the environment")
+	assert.Equal(t, map[string]any{"client_name": "w2"}, got.Env)
+	assert.Equal(t, map[string]any{"client_name": "w3"}, got.Addon)
+	assert.Contains(t, got.Bad, "REDIS_CLIENT_NAME from the environment")
 }
 
 // runPython runs script with a copy of the package's modules whose
