@@ -110,11 +110,11 @@ def main(argv: list[str]) -> int:
     profile = PROFILES[args.profile]
     if args.rounds:
         profile = dataclasses.replace(profile, rounds=args.rounds)
-    started = time.time()
+    started, at_start = time.time(), results.versions()
     with tqdm(total=total_steps(args, profile), unit="call", disable=args.no_progress,
               bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} [{elapsed}<{remaining}]{postfix}") as bar:
         found = asyncio.run(run(args, profile, bar))
-    doc = results.document(profile, args, found, started)
+    doc = results.document(profile, args, found, started, at_start)
     doc["targets"] = targets.evaluate(doc)
     whole = args.only is None and args.clients is None
     out = args.out or (LATEST if whole else LATEST.with_name("subset.json"))

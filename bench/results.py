@@ -53,14 +53,16 @@ def versions() -> dict[str, str]:
     return out
 
 
-def document(profile: Any, args: Any, found: dict[str, Any], started: float) -> dict[str, Any]:
+def document(profile: Any, args: Any, found: dict[str, Any], started: float,
+             versions_at_start: dict[str, str]) -> dict[str, Any]:
+    """versions_at_start: taken before the run, so the commit is the one the run measured."""
     return {
         "schema": SCHEMA,
         "profile": profile.name,
         "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
         "duration_s": round(time.time() - started, 1),
         "machine": {**machine(), "loadavg_end": os.getloadavg()},
-        "versions": versions(),
+        "versions": versions_at_start,
         "settings": {**profile.__dict__, "only": sorted(args.only) if args.only else None,
                      "clients": sorted(args.clients) if args.clients else None, "topologies": args.topologies},
         **found,
