@@ -72,7 +72,9 @@ def wanted(args: argparse.Namespace, name: str) -> bool:
     return args.only is None or name in args.only
 
 
-async def run(args: argparse.Namespace, profile: Profile, bar: tqdm) -> dict[str, Any]:
+async def run(args: argparse.Namespace, profile: Profile, bar: tqdm, checkpoint: Path) -> dict[str, Any]:
+    """Every figure of the run; after each workload, the figures so far are also written to checkpoint
+    (a long run on a busy machine keeps what it measured if it is stopped)."""
     found: dict[str, Any] = {"figures": []}
     chosen = workloads.selected(args.only, args.clients)
     for srv in servers_from_env(args.topologies):
@@ -84,6 +86,7 @@ async def run(args: argparse.Namespace, profile: Profile, bar: tqdm) -> dict[str
                     server.populate_unrelated(srv, profile.unrelated_keys)
                 bar.set_postfix_str(f"{srv.topology} {w.face} {w.name}")
                 found["figures"] += await workloads.run_workload(ctx, w)
+                results.write(found, checkpoint)
         finally:
             await ctx.close()
         server.cleanup(srv)
@@ -111,14 +114,15 @@ def main(argv: list[str]) -> int:
     if args.rounds:
         profile = dataclasses.replace(profile, rounds=args.rounds)
     started, at_start = time.time(), results.versions()
-    with tqdm(total=total_steps(args, profile), unit="call", disable=args.no_progress,
-              bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} [{elapsed}<{remaining}]{postfix}") as bar:
-        found = asyncio.run(run(args, profile, bar))
-    doc = results.document(profile, args, found, started, at_start)
-    doc["targets"] = targets.evaluate(doc)
     whole = args.only is None and args.clients is None
     out = args.out or (LATEST if whole else LATEST.with_name("subset.json"))
+    with tqdm(total=total_steps(args, profile), unit="call", disable=args.no_progress,
+              bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} [{elapsed}<{remaining}]{postfix}") as bar:
+        found = asyncio.run(run(args, profile, bar, out.with_suffix(".partial.json")))
+    doc = results.document(profile, args, found, started, at_start)
+    doc["targets"] = targets.evaluate(doc)
     results.write(doc, out)
+    out.with_suffix(".partial.json").unlink(missing_ok=True)
     print(report.console(doc))
     print(f"\nwrote {out}")
     if args.only is None and args.clients is None and args.out is None:
