@@ -34,7 +34,7 @@ rag = GraphRAG(
     working_dir=os.environ.get("GRAPHRAG_WORKING_DIR", "./graphrag-migrating-app"),
     key_string_value_json_storage_cls=STORAGE,
     addon_params={"redis_url": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379"),
-                  "redis_migration_phase": PHASE},
+                  **({"redis_migration_phase": PHASE} if STORAGE is MigratingKVStorage else {})},
     **offline.offline_graphrag_kwargs(),  # offline demo only
 )
 KV = {"full_docs": rag.full_docs, "text_chunks": rag.text_chunks,
