@@ -206,6 +206,9 @@ type statsResponse struct {
 	Memory        *storage.MemoryEstimate `msgpack:"memory,omitempty"`
 }
 
+// maxMemorySamples bounds the values one stats request may measure.
+const maxMemorySamples = 10000
+
 // runStats reads the request (nil, or an int: how many values to sample
 // for a memory estimate) and answers with m's metrics (none when m is nil).
 func runStats(ctx context.Context, ns *storage.Namespace, req []byte, m *nsMetrics) ([]byte, error) {
@@ -215,6 +218,7 @@ func runStats(ctx context.Context, ns *storage.Namespace, req []byte, m *nsMetri
 			return nil, msgpackDecodeError("stats", err)
 		}
 	}
+	samples = min(samples, maxMemorySamples) // a request cannot ask for unbounded work
 	st, err := ns.Stats(ctx)
 	if err != nil {
 		return nil, err
