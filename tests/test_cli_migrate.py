@@ -60,21 +60,24 @@ def prefix() -> str:
     return "mig_" + uuid.uuid4().hex[:10]
 
 
-def stores(url: str, prefix: str):
-    return {ns: SyncRedisKVStorage(namespace=ns, global_config={"redis_url": url, "redis_key_prefix": prefix})
-            for ns in NAMESPACES}
+def stores(url: str, prefix: str, working_dir: Path | None = None):
+    """The target as the app sees it: with the app's working_dir, in the workspace derived from it."""
+    config = {"redis_url": url, "redis_key_prefix": prefix}
+    if working_dir is not None:
+        config["working_dir"] = str(working_dir)
+    return {ns: SyncRedisKVStorage(namespace=ns, global_config=config) for ns in NAMESPACES}
 
 
-def assert_target_holds(url: str, prefix: str, expected: dict[str, dict]) -> None:
-    for ns, store in stores(url, prefix).items():
+def assert_target_holds(url: str, prefix: str, expected: dict[str, dict], working_dir: Path | None = None) -> None:
+    for ns, store in stores(url, prefix, working_dir).items():
         with store:
             assert sorted(store.all_keys()) == sorted(expected[ns]), ns
             ids = sorted(expected[ns])
             assert store.get_by_ids(ids) == [expected[ns][i] for i in ids], ns
 
 
-def drop_all(url: str, prefix: str) -> None:
-    for store in stores(url, prefix).values():
+def drop_all(url: str, prefix: str, working_dir: Path | None = None) -> None:
+    for store in stores(url, prefix, working_dir).values():
         with store:
             store.drop()
 
@@ -91,7 +94,8 @@ def test_json_working_dir_migrates_verified_then_copies_nothing(json_workdir, re
         assert f"copied {total} keys" in first.stdout
         assert f"verify: all {total} keys equal" in first.stdout
         assert "600 s" in first.stdout, "the target's TTL rule for llm_response_cache is shown"
-        assert_target_holds(redis_url, prefix, expected)
+        assert "(workspace " in first.stderr, "a json: source writes into the workspace of its folder"
+        assert_target_holds(redis_url, prefix, expected, json_workdir)
 
         second = run_cli(*args)
         assert second.returncode == 0, second.stderr
@@ -103,7 +107,7 @@ def test_json_working_dir_migrates_verified_then_copies_nothing(json_workdir, re
                                                "redis_ttl_llm_response_cache": 600}) as cache:
             assert cache.get_stats()["ttl_seconds"] == 600
     finally:
-        drop_all(redis_url, prefix)
+        drop_all(redis_url, prefix, json_workdir)
 
 
 def test_legacy_layout_migrates_verified_then_copies_nothing(json_workdir, redis_url, prefix):
@@ -132,7 +136,8 @@ def test_legacy_layout_migrates_verified_then_copies_nothing(json_workdir, redis
 def test_our_deployment_moves_to_the_cluster_under_another_prefix(json_workdir, prefix):
     single, cluster = os.environ["NGR_TEST_REDIS_URL"], os.environ["NGR_TEST_CLUSTER_URL"]
     expected = load(json_workdir)
-    seeded = run_cli("migrate", "--from", f"json:{json_workdir}", "--to", single, "--key-prefix", prefix)
+    seeded = run_cli("migrate", "--from", f"json:{json_workdir}", "--to", single, "--key-prefix", prefix,
+                     env={"REDIS_WORKSPACE": "none"})  # the keys of a deployment from before workspaces
     assert seeded.returncode == 0, seeded.stderr
     try:
         args = ["migrate", "--from", f"redis:{single}", "--source-prefix", prefix, "--to", cluster,
@@ -152,8 +157,8 @@ def test_dry_run_counts_and_writes_nothing(json_workdir, single_url, prefix):
     out = run_cli("migrate", "--from", f"json:{json_workdir}", "--to", single_url, "--key-prefix", prefix, "--dry-run")
     assert out.returncode == 0, out.stderr
     assert f"dry run: {sum(len(v) for v in expected.values())} keys" in out.stdout
-    with SyncRedisKVStorage(namespace="full_docs",
-                            global_config={"redis_url": single_url, "redis_key_prefix": prefix}) as store:
+    with SyncRedisKVStorage(namespace="full_docs", global_config={
+            "redis_url": single_url, "redis_key_prefix": prefix, "working_dir": str(json_workdir)}) as store:
         assert store.count() == 0
 
 

@@ -32,6 +32,12 @@ def _url_option(f: Callable) -> Callable:
     return click.option("--url", metavar="URL", help="Redis URL (default: REDIS_URL, then redis://127.0.0.1:6379).")(f)
 
 
+def _working_dir_option(f: Callable) -> Callable:
+    return click.option("--working-dir", metavar="DIR",
+                        help="The app's working_dir: the target's index namespaces get the workspace the app "
+                             "derives from it (default for a json: source: its folder; else REDIS_WORKSPACE).")(f)
+
+
 def _split(value: str | None) -> list[str] | None:
     if not value:
         return None
@@ -80,12 +86,14 @@ def _build() -> Any:
     @click.option("--source-prefix", metavar="PREFIX",
                   help="Key prefix of a redis-legacy: or redis: source (default nano_graphrag).")
     @click.option("--key-prefix", metavar="PREFIX", help="Target key prefix (default: REDIS_KEY_PREFIX, then nano_graphrag).")
+    @_working_dir_option
     @click.option("--dry-run", is_flag=True, help="Only count keys and bytes in the source; write nothing.")
     @click.option("--verify", is_flag=True, help="After the copy, compare every key with the source.")
     @click.option("--batch-size", type=click.IntRange(1, 100_000), default=500, show_default=True,
                   help="Keys per read and write round.")
     def migrate(source_spec: str, to_url: str | None, namespaces: str | None, source_prefix: str | None,
-                key_prefix: str | None, dry_run: bool, verify: bool, batch_size: int) -> None:
+                key_prefix: str | None, working_dir: str | None, dry_run: bool, verify: bool,
+                batch_size: int) -> None:
         """Copy a JsonKVStorage working dir, a legacy-layout Redis or another deployment into Redis.
 
         Safe to run again: keys the target already holds with the same value are
@@ -95,20 +103,22 @@ def _build() -> Any:
         from . import _migrate_command
 
         _run(lambda: _migrate_command.run(source_spec, to_url, _split(namespaces), source_prefix,
-                                          key_prefix, dry_run, verify, batch_size))
+                                          key_prefix, working_dir, dry_run, verify, batch_size))
 
     @cli.command()
     @_url_option
     @_namespaces_option
     @click.option("--key-prefix", metavar="PREFIX", help="Key prefix (default: REDIS_KEY_PREFIX, then nano_graphrag).")
+    @_working_dir_option
     @click.option("--samples", type=click.IntRange(0, 10_000), default=320, show_default=True,
                   help="Values measured per namespace for the memory estimate (0 = no estimate).")
     @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-    def stats(url: str | None, namespaces: str | None, key_prefix: str | None, samples: int, as_json: bool) -> None:
+    def stats(url: str | None, namespaces: str | None, key_prefix: str | None, working_dir: str | None,
+              samples: int, as_json: bool) -> None:
         """Per namespace: exact key count, sampled memory, TTL rule, topology. Never SCAN or KEYS."""
         from . import stats as stats_module
 
-        _run(lambda: stats_module.run(url, _split(namespaces), key_prefix, samples, as_json))
+        _run(lambda: stats_module.run(url, _split(namespaces), key_prefix, working_dir, samples, as_json))
 
     @cli.command()
     @_url_option

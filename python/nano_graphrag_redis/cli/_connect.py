@@ -22,13 +22,16 @@ from .._sync import SyncRedisKVStorage
 DEFAULT_URL = "redis://127.0.0.1:6379"
 
 
-def target_config(url: str | None, key_prefix: str | None = None) -> dict[str, Any]:
-    """global_config for a store on the target: only what the command line set."""
+def target_config(url: str | None, key_prefix: str | None = None, working_dir: str | None = None) -> dict[str, Any]:
+    """global_config for a store on the target: only what the command line set. A working_dir
+    gives the index namespaces the workspace the app derives from it (docs/configuration.md)."""
     config: dict[str, Any] = {}
     if url:
         config["redis_url"] = url
     if key_prefix:
         config["redis_key_prefix"] = key_prefix
+    if working_dir:
+        config["working_dir"] = working_dir
     return config
 
 

@@ -11,22 +11,25 @@ from tqdm import tqdm
 from ._connect import open_store, scrub, settings_for, shown_url, target_config
 from ._table import human_bytes, table, ttl_rule
 from .migrate import NamespaceResult, copy_namespace, verify_namespace
-from .sources import open_source
+from .sources import JsonSource, open_source
 
 
 def run(source_spec: str, to_url: str | None, namespaces: list[str] | None, source_prefix: str | None,
-        key_prefix: str | None, dry_run: bool, verify: bool, batch_size: int) -> int:
-    config = target_config(to_url, key_prefix)
-    target_settings = settings_for(config)
+        key_prefix: str | None, working_dir: str | None, dry_run: bool, verify: bool, batch_size: int) -> int:
     try:
         source = open_source(source_spec, source_prefix)
     except ValueError as exc:
-        raise click.UsageError(scrub(str(exc), target_settings)) from None
+        raise click.UsageError(scrub(str(exc), settings_for(target_config(to_url)))) from None
+    if working_dir is None and isinstance(source, JsonSource):
+        working_dir = str(source.dir)  # the app reads its KV under the workspace of this folder
+    config = target_config(to_url, key_prefix, working_dir)
+    target_settings = settings_for(config)
     try:
         wanted = namespaces or source.namespaces()
         action = "counting (dry run)" if dry_run else "copying"
-        click.echo(f"{action} {source.label} -> {shown_url(target_settings)}: {', '.join(wanted) or 'no namespace found'}",
-                   err=True)
+        workspace = f" (workspace {target_settings.workspace})" if target_settings.workspace else ""
+        click.echo(f"{action} {source.label} -> {shown_url(target_settings)}{workspace}: "
+                   f"{', '.join(wanted) or 'no namespace found'}", err=True)
         results = [_one(source, ns, config, batch_size, dry_run, verify) for ns in wanted]
     finally:
         source.close()

@@ -13,8 +13,9 @@ from ._table import human_bytes, table, ttl_rule
 from .sources import NANO_GRAPHRAG_NAMESPACES
 
 
-def collect(url: str | None, namespaces: list[str] | None, key_prefix: str | None, samples: int) -> list[dict]:
-    config = target_config(url, key_prefix)
+def collect(url: str | None, namespaces: list[str] | None, key_prefix: str | None, working_dir: str | None,
+            samples: int) -> list[dict]:
+    config = target_config(url, key_prefix, working_dir)
     out = []
     for namespace in namespaces or NANO_GRAPHRAG_NAMESPACES:
         store = open_store(namespace, config)
@@ -31,12 +32,14 @@ def collect(url: str | None, namespaces: list[str] | None, key_prefix: str | Non
             "ttl_seconds": s["ttl_seconds"],
             "topology": s["topology"],
             "key_prefix": s["key_prefix"],
+            "workspace": s.get("workspace", ""),
         })
     return out
 
 
-def run(url: str | None, namespaces: list[str] | None, key_prefix: str | None, samples: int, as_json: bool) -> int:
-    rows = collect(url, namespaces, key_prefix, samples)
+def run(url: str | None, namespaces: list[str] | None, key_prefix: str | None, working_dir: str | None,
+        samples: int, as_json: bool) -> int:
+    rows = collect(url, namespaces, key_prefix, working_dir, samples)
     if as_json:
         click.echo(dumps({"url": shown_url(settings_for(target_config(url))), "namespaces": rows}))
         return 0
