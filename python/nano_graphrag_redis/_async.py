@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, TypeVar
 
 from . import _completion
+from ._coalesce import GetCoalescer
 from . import _requests as rq
 from ._base import StoreCore
 from ._compat import AsyncCallbacks, BaseKVStorage
@@ -28,7 +29,12 @@ class RedisKVStorage(StoreCore, AsyncCallbacks, BaseKVStorage):
     The index/query callbacks do nothing on purpose: index_done_callback runs
     after every uncached LLM call, so it must cost nothing (no BGSAVE; Redis
     persistence is the server's AOF).
+    Concurrent get_by_id calls are sent together as one get_many (_coalesce.py).
     """
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self._gets = GetCoalescer(self._submit)
 
     async def _submit(self, request: rq.Request[T]) -> T:
         return await _completion.run(self._store.handle(), request)
@@ -37,7 +43,7 @@ class RedisKVStorage(StoreCore, AsyncCallbacks, BaseKVStorage):
         return await self._submit(rq.ALL_KEYS)
 
     async def get_by_id(self, id: str) -> Any:
-        return await self._submit(rq.get(id))
+        return await self._gets.get(id)
 
     async def get_by_ids(self, ids: Iterable[str], fields: Iterable[str] | None = None) -> list[Any]:
         return await self._submit(rq.get_many(ids, fields))

@@ -38,7 +38,8 @@ class Request(Generic[T]):
         self.decode = decode
 
 
-def _key(key: Any) -> str:
+def check_id(key: Any) -> str:
+    """key itself if it is a str; else TypeError naming it."""
     if type(key) is not str:
         raise TypeError(f"key {key!r} must be str, not {type(key).__name__}")
     return key
@@ -48,7 +49,7 @@ def _keys(keys: Iterable[Any]) -> list[str]:
     keys = list(keys)
     if not all(type(k) is str for k in keys):
         for k in keys:
-            _key(k)  # raises, naming the first bad key
+            check_id(k)  # raises, naming the first bad key
     return keys
 
 
@@ -68,7 +69,7 @@ def _pack_values(data: Mapping[str, Any]) -> bytes:
 
 
 def get(id: str) -> Request[Any]:
-    return Request(_abi.NGR_OP_GET, msgpack.packb(_key(id)), unpack)
+    return Request(_abi.NGR_OP_GET, msgpack.packb(check_id(id)), unpack)
 
 
 def get_many(ids: Iterable[str], fields: Iterable[str] | None = None) -> Request[list[Any]]:
@@ -88,7 +89,7 @@ def upsert(data: Mapping[str, Any]) -> Request[int]:
 
 
 def delete(id: str) -> Request[bool]:
-    return Request(_abi.NGR_OP_DELETE, msgpack.packb(_key(id)), unpack)
+    return Request(_abi.NGR_OP_DELETE, msgpack.packb(check_id(id)), unpack)
 
 
 def _no_payload(op: int) -> Request[Any]:
