@@ -3,6 +3,8 @@ package storage
 import (
 	"context"
 	"errors"
+	"sync"
+	"sync/atomic"
 
 	"github.com/redis/go-redis/v9"
 )
@@ -39,4 +41,43 @@ func chunks(n, size int) [][2]int {
 		out = append(out, [2]int{lo, min(lo+size, n)})
 	}
 	return out
+}
+
+// tripsInFlight is how many pipeline round trips of one call run at once,
+// each on its own pooled connection: while the client parses one reply the
+// server already works on the next, instead of idling between round trips.
+const tripsInFlight = 4
+
+// inParallel runs trip(0..n-1), at most tripsInFlight at a time, and returns
+// the error of the lowest-numbered failed trip. Every trip runs (or is
+// skipped once an earlier one failed, to spare the server useless work).
+func inParallel(n int, trip func(i int) error) error {
+	if n == 1 {
+		return trip(0)
+	}
+	errs := make([]error, n)
+	var failed atomic.Bool
+	var wg sync.WaitGroup
+	slots := make(chan struct{}, tripsInFlight)
+	for i := 0; i < n; i++ {
+		slots <- struct{}{}
+		if failed.Load() {
+			<-slots
+			break
+		}
+		wg.Add(1)
+		go func() {
+			defer func() { <-slots; wg.Done() }()
+			if errs[i] = trip(i); errs[i] != nil {
+				failed.Store(true)
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }

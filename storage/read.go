@@ -81,22 +81,27 @@ func (n *Namespace) FilterMissing(ctx context.Context, ids []string) ([]string, 
 }
 
 // perID sends one command per id's value key, in pipelined round trips of
-// BatchSize commands, and hands each answer (with the id's position) to use.
+// BatchSize commands (several in flight, see inParallel), then hands each
+// answer (with the id's position) to use, in input order.
 func perID[C redis.Cmder](ctx context.Context, n *Namespace, op string, ids []string,
 	send func(pipe redis.Pipeliner, key string) C, use func(i int, cmd C) error) error {
-	for _, r := range chunks(len(ids), n.c.opts.BatchSize) {
+	trips := chunks(len(ids), n.c.opts.BatchSize)
+	cmds := make([]C, len(ids))
+	err := inParallel(len(trips), func(t int) error {
+		lo, hi := trips[t][0], trips[t][1]
 		pipe := n.c.rdb.Pipeline()
-		cmds := make([]C, 0, r[1]-r[0])
-		for _, id := range ids[r[0]:r[1]] {
-			cmds = append(cmds, send(pipe, n.keys.valueKey(id)))
+		for i, id := range ids[lo:hi] {
+			cmds[lo+i] = send(pipe, n.keys.valueKey(id))
 		}
-		if _, err := execPipeline(ctx, op, pipe); err != nil {
+		_, err := execPipeline(ctx, op, pipe)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	for i, cmd := range cmds {
+		if err := use(i, cmd); err != nil {
 			return err
-		}
-		for i, cmd := range cmds {
-			if err := use(r[0]+i, cmd); err != nil {
-				return err
-			}
 		}
 	}
 	return nil
