@@ -16,25 +16,25 @@ const luaNow = `local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 `
 
-// upsertScript: KEYS = index, value keys...; ARGV = ttl_ms, then id and
-// value for each value key. Values expire at now+ttl (SET PXAT) and the index
-// scores them with the same number; +inf without TTL. Every id gets the same
-// score, so the index takes one ZADD per 2000 ids rather than one per id
-// (unpack stays far below Lua's 8000-value C stack). Expired index entries
-// are trimmed, and the index itself lives as long as its newest value.
-var upsertScript = redis.NewScript(luaNow + `
+// indexScript: KEYS = index, then (only with a TTL) the bucket's value keys
+// just SET in the same MULTI; ARGV = ttl_ms, then the ids. The values
+// themselves travel as plain SET arguments in that MULTI (upsert.go): turned
+// into Lua strings they cost the server most of an upsert. Values expire at
+// now+ttl (PEXPIREAT) and the index scores them with the same number; +inf
+// without TTL (a plain SET already cleared any old expiry). Every id gets
+// the same score, so the index takes one ZADD per 2000 ids rather than one
+// per id (unpack stays far below Lua's 8000-value C stack). Expired index
+// entries are trimmed, and the index itself lives as long as its newest value.
+var indexScript = redis.NewScript(luaNow + `
 local ttl = tonumber(ARGV[1])
 local score = '+inf'
-if ttl > 0 then score = string.format('%.0f', now + ttl) end
+if ttl > 0 then
+  score = string.format('%.0f', now + ttl)
+  for i = 2, #KEYS do redis.call('PEXPIREAT', KEYS[i], score) end
+end
 local members, n = {}, 0
-for i = 2, #KEYS do
-  local id, val = ARGV[2 * i - 2], ARGV[2 * i - 1]
-  if ttl > 0 then
-    redis.call('SET', KEYS[i], val, 'PXAT', score)
-  else
-    redis.call('SET', KEYS[i], val)
-  end
-  members[n + 1], members[n + 2], n = score, id, n + 2
+for i = 2, #ARGV do
+  members[n + 1], members[n + 2], n = score, ARGV[i], n + 2
   if n == 4000 then
     redis.call('ZADD', KEYS[1], unpack(members, 1, n))
     n = 0
@@ -47,7 +47,7 @@ if ttl > 0 then
 else
   redis.call('PERSIST', KEYS[1])
 end
-return #KEYS - 1
+return #ARGV - 1
 `)
 
 // countScript: KEYS = index. Live ids are those scored at or after now.

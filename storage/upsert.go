@@ -24,6 +24,9 @@ func (n *Namespace) Upsert(ctx context.Context, items []Item) (int, error) {
 		return 0, err
 	}
 	groups := groupByBucket(len(items), func(i int) string { return items[i].ID })
+	if err := n.checkIndexes(ctx, &groups); err != nil {
+		return 0, err
+	}
 	ttl := n.ttlMillis()
 	trip := n.newWriteTrip()
 	for b, positions := range groups {
@@ -44,6 +47,30 @@ func (n *Namespace) Upsert(ctx context.Context, items []Item) (int, error) {
 	n.ops.upserts.Add(1)
 	n.ops.itemsWritten.Add(uint64(len(items)))
 	return len(items), nil
+}
+
+// checkIndexes fails the upsert before anything is written when an index
+// key it would touch is not a sorted set (nor absent): MULTI/EXEC does not
+// roll back, so inside the transactions the values would be written before
+// the index script failed. One pipelined TYPE per bucket, a round trip.
+func (n *Namespace) checkIndexes(ctx context.Context, groups *[numBuckets][]int) error {
+	pipe := n.c.rdb.Pipeline()
+	types := map[string]*redis.StatusCmd{}
+	for b, positions := range groups {
+		if len(positions) > 0 {
+			key := n.keys.indexKey(b)
+			types[key] = pipe.Type(ctx, key)
+		}
+	}
+	if _, err := execPipeline(ctx, "upsert", pipe); err != nil {
+		return err
+	}
+	for key, cmd := range types {
+		if t := cmd.Val(); t != "zset" && t != "none" {
+			return wrapRedis("upsert", fmt.Errorf("WRONGTYPE index key %q holds a %s, not a sorted set; nothing written", key, t))
+		}
+	}
+	return nil
 }
 
 // encodeBatch validates the whole batch and returns the bytes to store.
@@ -79,17 +106,21 @@ func fitting(positions []int, stored [][]byte, maxItems int) (take, size int) {
 	return take, size
 }
 
-// writeTrip accumulates bucket scripts for one round trip.
+// writeTrip accumulates bucket writes for one round trip.
 type writeTrip struct {
 	n            *Namespace
-	calls        []scriptCall
+	calls        []bucketWrite
 	items, bytes int
 }
 
-// scriptCall is one upsertScript run: one bucket's index and value keys.
-type scriptCall struct {
-	keys []string
-	args []any
+// bucketWrite is one bucket group: sent as MULTI, a plain SET per value,
+// indexScript (index and, with a TTL, expiries), EXEC. keys[0] is the
+// bucket's index key; every key shares the bucket's slot.
+type bucketWrite struct {
+	keys   []string // index, then the value keys
+	ids    []string
+	values [][]byte
+	ttl    int64
 }
 
 func (n *Namespace) newWriteTrip() *writeTrip {
@@ -97,23 +128,27 @@ func (n *Namespace) newWriteTrip() *writeTrip {
 }
 
 func (t *writeTrip) addGroup(bucket int, positions []int, items []Item, stored [][]byte, ttl int64) {
-	keys := make([]string, 0, 1+len(positions))
-	args := make([]any, 0, 1+2*len(positions))
-	keys = append(keys, t.n.keys.indexKey(bucket))
-	args = append(args, ttl)
+	w := bucketWrite{
+		keys:   make([]string, 0, 1+len(positions)),
+		ids:    make([]string, 0, len(positions)),
+		values: make([][]byte, 0, len(positions)),
+		ttl:    ttl,
+	}
+	w.keys = append(w.keys, t.n.keys.indexKey(bucket))
 	for _, p := range positions {
-		keys = append(keys, t.n.keys.valueKeyIn(bucket, items[p].ID))
-		args = append(args, items[p].ID, stored[p])
+		w.keys = append(w.keys, t.n.keys.valueKeyIn(bucket, items[p].ID))
+		w.ids = append(w.ids, items[p].ID)
+		w.values = append(w.values, stored[p])
 		t.bytes += len(stored[p])
 	}
 	t.items += len(positions)
-	t.calls = append(t.calls, scriptCall{keys, args})
+	t.calls = append(t.calls, w)
 }
 
-// flush sends the round trip: one pipeline on the client, which a cluster
-// client splits per node. With WaitReplicas, WAIT must run on the connection
-// that wrote: it rides in the same pipeline on a single node or sentinel,
-// and on a cluster the round trip is split per master (wait_cluster.go).
+// flush sends the round trip. On a single node or sentinel it is one
+// pipeline, with WAIT (if WaitReplicas) on the connection that wrote. A
+// cluster client cannot route MULTI, so there the round trip is split per
+// master (wait_cluster.go), WAIT or not.
 func (t *writeTrip) flush(ctx context.Context) error {
 	if t.items == 0 {
 		return nil
@@ -121,38 +156,83 @@ func (t *writeTrip) flush(ctx context.Context) error {
 	calls := t.calls
 	t.calls, t.items, t.bytes = nil, 0, 0
 	c := t.n.c
-	if cluster, ok := c.rdb.(*redis.ClusterClient); ok && c.opts.WaitReplicas > 0 {
-		return c.upsertWaitingPerMaster(ctx, cluster, calls)
+	if cluster, ok := c.rdb.(*redis.ClusterClient); ok {
+		return c.upsertPerMaster(ctx, cluster, calls)
 	}
 	pipe := c.rdb.Pipeline()
-	evals, wait := c.queueUpserts(ctx, pipe, calls)
-	_, err := execPipeline(ctx, "upsert", pipe)
-	if err != nil && (wait == nil || wait.Err() == nil || !allSucceeded(evals)) {
-		return err
-	}
-	return c.checkReplicated(wait) // the scripts ran: only WAIT's answer is left
-}
-
-func allSucceeded(cmds []*redis.Cmd) bool {
-	for _, cmd := range cmds {
-		if cmd.Err() != nil {
-			return false
+	txs, wait := c.queueUpserts(ctx, pipe, calls)
+	_, err := pipe.Exec(ctx)
+	for _, tx := range txs {
+		if e := tx.err(); e != nil {
+			return wrapRedis("upsert", e)
 		}
 	}
-	return true
+	if err != nil && (wait == nil || wait.Err() == nil) {
+		return wrapRedis("upsert", err)
+	}
+	return c.checkReplicated(wait) // the transactions ran: only WAIT's answer is left
 }
 
-// queueUpserts adds the scripts to pipe, then WAIT when WaitReplicas > 0.
-// It returns the scripts' commands and WAIT's (nil without WaitReplicas).
-func (c *Client) queueUpserts(ctx context.Context, pipe redis.Pipeliner, calls []scriptCall) (evals []*redis.Cmd, wait *redis.Cmd) {
-	evals = make([]*redis.Cmd, len(calls))
-	for i, call := range calls {
-		evals[i] = upsertScript.Eval(ctx, pipe, call.keys, call.args...)
+// queuedWrite is one bucketWrite queued in a pipeline.
+type queuedWrite struct {
+	queued []redis.Cmder // MULTI, the SETs and the script: each answers QUEUED or a refusal
+	exec   *redis.Cmd
+}
+
+// err is the write's failure: a refusal at queue time (MOVED, ASK, TRYAGAIN,
+// OOM: then EXEC aborts and nothing ran), else an error inside EXEC's reply.
+func (q queuedWrite) err() error {
+	if e := q.exec.Err(); e != nil {
+		for _, cmd := range q.queued {
+			if ce := cmd.Err(); ce != nil {
+				return ce
+			}
+		}
+		return e
+	}
+	replies, _ := q.exec.Val().([]any)
+	for _, r := range replies {
+		if e, ok := r.(error); ok {
+			return e
+		}
+	}
+	return nil
+}
+
+// queueUpserts adds one MULTI/EXEC per bucket write to pipe, then WAIT when
+// WaitReplicas > 0. It returns the transactions and WAIT's command (nil
+// without WaitReplicas).
+func (c *Client) queueUpserts(ctx context.Context, pipe redis.Pipeliner, calls []bucketWrite) (txs []queuedWrite, wait *redis.Cmd) {
+	txs = make([]queuedWrite, len(calls))
+	for i, w := range calls {
+		q := queuedWrite{queued: make([]redis.Cmder, 0, len(w.values)+2)}
+		q.queued = append(q.queued, pipe.Do(ctx, "MULTI"))
+		q.queued = w.queue(ctx, pipe, q.queued)
+		q.exec = pipe.Do(ctx, "EXEC")
+		txs[i] = q
 	}
 	if want := c.opts.WaitReplicas; want > 0 {
 		wait = pipe.Do(ctx, "WAIT", want, c.opts.WaitTimeout.Milliseconds())
 	}
-	return evals, wait
+	return txs, wait
+}
+
+// queue adds the transaction's body to pipe: a plain SET per value, then
+// indexScript. It appends the commands to cmds and returns them.
+func (w bucketWrite) queue(ctx context.Context, pipe redis.Pipeliner, cmds []redis.Cmder) []redis.Cmder {
+	for j, v := range w.values {
+		cmds = append(cmds, pipe.Set(ctx, w.keys[1+j], v, 0))
+	}
+	keys := w.keys[:1]
+	if w.ttl > 0 {
+		keys = w.keys
+	}
+	args := make([]any, 0, 1+len(w.ids))
+	args = append(args, w.ttl)
+	for _, id := range w.ids {
+		args = append(args, id)
+	}
+	return append(cmds, indexScript.Eval(ctx, pipe, keys, args...))
 }
 
 // checkReplicated turns too few WAIT acknowledgements into ErrNotReplicated,

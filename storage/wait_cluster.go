@@ -11,24 +11,25 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// WAIT counts the writes of the connection it runs on, and a ClusterClient
-// pipeline spreads its commands over the nodes. So on a cluster with
-// WaitReplicas, an upsert round trip is split here: per master, its bucket
-// scripts and then WAIT go in one pipeline on that master's own client, the
-// masters in parallel. A script refused because the slot map changed (a
-// failover or a slot move: MOVED, ASK, TRYAGAIN, CLUSTERDOWN, or a master that
-// no longer accepts connections), or whose WAIT failed (its master turned
-// into a replica), is regrouped after a slot-map reload and
-// sent again, at most MaxRetries times with the retry backoff. The scripts
-// are idempotent, so sending one again is safe.
+// A ClusterClient pipeline routes each command by its key, so it cannot
+// carry MULTI/EXEC; and WAIT counts the writes of the connection it runs on.
+// So on a cluster an upsert round trip is split here: per master, its bucket
+// transactions (and then WAIT, with WaitReplicas) go in one pipeline on that
+// master's own client, the masters in parallel. A transaction refused
+// because the slot map changed (a failover or a slot move: MOVED, ASK,
+// TRYAGAIN, CLUSTERDOWN, or a master that no longer accepts connections), or
+// whose WAIT failed (its master turned into a replica), is regrouped after a
+// slot-map reload and sent again, at most MaxRetries times with the retry
+// backoff. A refused transaction ran nothing (EXEC aborts), and each is
+// idempotent, so sending one again is safe.
 
 // masterGroup is one master's share of a round trip.
 type masterGroup struct {
 	master *redis.Client
-	calls  []scriptCall
+	calls  []bucketWrite
 }
 
-func (c *Client) upsertWaitingPerMaster(ctx context.Context, cluster *redis.ClusterClient, calls []scriptCall) error {
+func (c *Client) upsertPerMaster(ctx context.Context, cluster *redis.ClusterClient, calls []bucketWrite) error {
 	for attempt := 0; ; attempt++ {
 		groups, err := groupByMaster(ctx, cluster, calls)
 		if err != nil {
@@ -38,8 +39,13 @@ func (c *Client) upsertWaitingPerMaster(ctx context.Context, cluster *redis.Clus
 		if err != nil || len(refused) == 0 {
 			return err
 		}
+		if c.opts.WaitReplicas == 0 {
+			if refused, lastRefusal, err = resendEachInTx(ctx, cluster, refused); err != nil || len(refused) == 0 {
+				return err
+			}
+		}
 		if attempt >= c.opts.MaxRetries {
-			return wrapRedis("upsert", fmt.Errorf("%d bucket scripts still refused after %d retries: %w", len(refused), attempt, lastRefusal))
+			return wrapRedis("upsert", fmt.Errorf("%d bucket writes still refused after %d retries: %w", len(refused), attempt, lastRefusal))
 		}
 		cluster.ReloadState(ctx) // asynchronous: the backoff gives it time
 		if err := sleepCtx(ctx, c.retryBackoff(attempt)); err != nil {
@@ -49,7 +55,29 @@ func (c *Client) upsertWaitingPerMaster(ctx context.Context, cluster *redis.Clus
 	}
 }
 
-func groupByMaster(ctx context.Context, cluster *redis.ClusterClient, calls []scriptCall) ([]masterGroup, error) {
+// resendEachInTx sends each refused write as go-redis's own single-slot
+// transaction, which follows MOVED and ASK (ASKING before MULTI) at once:
+// with no WAIT to keep on one connection, a write into a migrating slot
+// need not wait for the migration to end. It returns the writes still
+// refused by a changed slot map, with one refusal, or another error.
+func resendEachInTx(ctx context.Context, cluster *redis.ClusterClient, writes []bucketWrite) (refused []bucketWrite, lastRefusal, err error) {
+	for _, w := range writes {
+		_, e := cluster.TxPipelined(ctx, func(pipe redis.Pipeliner) error {
+			w.queue(ctx, pipe, nil)
+			return nil
+		})
+		switch {
+		case e == nil:
+		case slotMapChanged(e):
+			refused, lastRefusal = append(refused, w), e
+		default:
+			return nil, nil, wrapRedis("upsert", e)
+		}
+	}
+	return refused, lastRefusal, nil
+}
+
+func groupByMaster(ctx context.Context, cluster *redis.ClusterClient, calls []bucketWrite) ([]masterGroup, error) {
 	index := map[*redis.Client]int{}
 	var groups []masterGroup
 	for _, call := range calls {
@@ -69,9 +97,9 @@ func groupByMaster(ctx context.Context, cluster *redis.ClusterClient, calls []sc
 }
 
 // sendToMasters runs every group's pipeline in parallel. It returns the
-// scripts to send again (refused by a changed slot map) with one refusal,
+// bucket writes to send again (refused by a changed slot map) with one refusal,
 // or the first other error, ErrNotReplicated included.
-func (c *Client) sendToMasters(ctx context.Context, groups []masterGroup) (refused []scriptCall, lastRefusal, err error) {
+func (c *Client) sendToMasters(ctx context.Context, groups []masterGroup) (refused []bucketWrite, lastRefusal, err error) {
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	for _, g := range groups {
@@ -94,13 +122,13 @@ func (c *Client) sendToMasters(ctx context.Context, groups []masterGroup) (refus
 	return refused, lastRefusal, err
 }
 
-func (c *Client) sendToMaster(ctx context.Context, g masterGroup) (refused []scriptCall, lastRefusal, err error) {
+func (c *Client) sendToMaster(ctx context.Context, g masterGroup) (refused []bucketWrite, lastRefusal, err error) {
 	defer recoverAs(&err, "upsert to one master")
 	pipe := g.master.Pipeline()
-	evals, wait := c.queueUpserts(ctx, pipe, g.calls)
+	txs, wait := c.queueUpserts(ctx, pipe, g.calls)
 	_, _ = pipe.Exec(ctx) // errors are read per command below
-	for i, cmd := range evals {
-		switch e := cmd.Err(); {
+	for i, tx := range txs {
+		switch e := tx.err(); {
 		case e == nil:
 		case slotMapChanged(e):
 			refused, lastRefusal = append(refused, g.calls[i]), e
@@ -108,11 +136,11 @@ func (c *Client) sendToMaster(ctx context.Context, g masterGroup) (refused []scr
 			return nil, nil, wrapRedis("upsert", e)
 		}
 	}
-	if len(refused) == len(g.calls) {
-		return refused, lastRefusal, nil // nothing written here: nothing to wait for
+	if wait == nil || len(refused) == len(g.calls) {
+		return refused, lastRefusal, nil // without WaitReplicas, or nothing written here: nothing to wait for
 	}
 	if e := wait.Err(); e != nil {
-		// The scripts ran but WAIT failed: typically the master was demoted
+		// The transactions ran but WAIT failed: typically the master was demoted
 		// by a failover while WAIT blocked ("UNBLOCKED") or before WAIT ran
 		// ("WAIT cannot be used with replica instances"). The new master
 		// gets the whole group again, and WAIT there.
