@@ -3,7 +3,8 @@
 Requests are submitted with ngr_submit and run as goroutines. When one
 finishes, Go writes its 8-byte ticket id to the queue's pipe; the loop,
 watching the pipe with add_reader, reads every available id, takes each
-result with ngr_take and resolves the waiting future. No thread is held per
+result with ngr_take, decodes it straight from native memory and resolves
+the waiting future. No thread is held per
 request on either side.
 
 Cancellation: a cancelled await calls ngr_cancel; the ticket still
@@ -18,7 +19,7 @@ import os
 import struct
 import threading
 import weakref
-from typing import Callable, TypeVar
+from typing import Any, Callable, TypeVar
 
 from . import _abi, _native
 from ._errors import ClosedError, RedisKVError
@@ -34,7 +35,7 @@ class _LoopQueue:
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self.cq, self.fd = _native.cq_open()
-        self.pending: dict[int, asyncio.Future[bytes]] = {}
+        self.pending: dict[int, tuple[asyncio.Future[Any], Callable[[Any], Any]]] = {}
         self._partial = b""
         loop.add_reader(self.fd, self._on_readable)
         # The loop going away closes the native queue (frees untaken results).
@@ -55,15 +56,21 @@ class _LoopQueue:
             self._resolve(ticket)
 
     def _resolve(self, ticket: int) -> None:
-        future = self.pending.pop(ticket, None)
+        future, decode = self.pending.pop(ticket, (None, _discard))
+        if future is not None and future.done():
+            decode = _discard  # cancelled: take and free, decode nothing
         try:
-            response = _native.take(self.cq, ticket)
-        except RedisKVError as exc:
+            response = _native.take(self.cq, ticket, decode)
+        except Exception as exc:  # the native error, or the decoder's
             if future is not None and not future.done():
                 future.set_exception(exc)
             return
         if future is not None and not future.done():
             future.set_result(response)
+
+
+def _discard(_: Any) -> None:
+    return None
 
 
 def _close_quietly(cq: int) -> None:
@@ -90,22 +97,21 @@ def _queue_for(loop: asyncio.AbstractEventLoop) -> _LoopQueue:
 
 async def run(handle: int, request: Request[T]) -> T:
     """Run a request on the current event loop without blocking it."""
-    response = await _complete(lambda cq: _native.submit(cq, handle, request.op, request.payload))
-    return request.decode(response)
+    return await _complete(lambda cq: _native.submit(cq, handle, request.op, request.payload), request.decode)
 
 
 async def debug_panic() -> bytes:
     """Test hook (NGR_TEST_HOOKS=1): a ticket whose goroutine panics; raises GoPanicError."""
-    return await _complete(lambda cq: _native.debug_panic(cq, in_background=True))
+    return await _complete(lambda cq: _native.debug_panic(cq, in_background=True), bytes)
 
 
-async def _complete(start: Callable[[int], int]) -> bytes:
-    """Start a ticket on this loop's queue (start(cq) -> ticket) and await its response."""
+async def _complete(start: Callable[[int], int], decode: Callable[[Any], T]) -> T:
+    """Start a ticket on this loop's queue (start(cq) -> ticket) and await its decoded response."""
     loop = asyncio.get_running_loop()
     queue = _queue_for(loop)
     ticket = start(queue.cq)
-    future: asyncio.Future[bytes] = loop.create_future()
-    queue.pending[ticket] = future
+    future: asyncio.Future[T] = loop.create_future()
+    queue.pending[ticket] = (future, decode)
     try:
         return await future
     except asyncio.CancelledError:
@@ -121,7 +127,7 @@ def close_loop_queue(loop: asyncio.AbstractEventLoop) -> None:
         return
     if not loop.is_closed():
         loop.remove_reader(queue.fd)
-    for future in queue.pending.values():
+    for future, _ in queue.pending.values():
         if not future.done():
             future.set_exception(ClosedError("the completion queue of this event loop was closed"))
     queue.pending.clear()

@@ -8,9 +8,12 @@ status. Nothing else in the package touches ctypes.
 from __future__ import annotations
 
 from ctypes import byref, c_int32, c_size_t, c_uint64, c_void_p
+from typing import Any, Callable, TypeVar
 
 from . import _abi
 from ._errors import error_for
+
+T = TypeVar("T")
 
 
 def _raise_unless_ok(status: int, err: c_void_p) -> None:
@@ -34,12 +37,12 @@ def store_close(handle: int) -> None:
     _raise_unless_ok(_abi.lib().ngr_store_close(handle, byref(err)), err)
 
 
-def call(handle: int, op: int, payload: bytes) -> bytes:
-    """Run one op and block (the GIL is released by ctypes meanwhile)."""
+def call(handle: int, op: int, payload: bytes, decode: Callable[[Any], Any] = bytes) -> Any:
+    """Run one op and block (the GIL is released by ctypes meanwhile); decode its response (default: a copy)."""
     resp, size, err = c_void_p(), c_size_t(), c_void_p()
     status = _abi.lib().ngr_call(handle, op, payload, len(payload), byref(resp), byref(size), byref(err))
     _raise_unless_ok(status, err)
-    return _abi.take_bytes(resp, size.value)
+    return _abi.take_decoded(resp, size.value, decode)
 
 
 def cq_open() -> tuple[int, int]:
@@ -67,12 +70,12 @@ def cancel(cq: int, ticket: int) -> int:
     return int(_abi.lib().ngr_cancel(cq, ticket))
 
 
-def take(cq: int, ticket: int) -> bytes:
-    """The response of a completed ticket (which is then forgotten), or its error raised."""
+def take(cq: int, ticket: int, decode: Callable[[Any], T]) -> T:
+    """The decoded response of a completed ticket (which is then forgotten), or its error raised."""
     resp, size, err = c_void_p(), c_size_t(), c_void_p()
     status = _abi.lib().ngr_take(cq, ticket, byref(resp), byref(size), byref(err))
     _raise_unless_ok(status, err)
-    return _abi.take_bytes(resp, size.value)
+    return _abi.take_decoded(resp, size.value, decode)
 
 
 def handle_count() -> int:

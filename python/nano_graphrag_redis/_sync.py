@@ -24,7 +24,7 @@ class SyncRedisKVStorage(StoreCore, StorageFields):
     """Blocking KV storage on Redis with the methods of RedisKVStorage, plus close()."""
 
     def _call(self, request: rq.Request[T]) -> T:
-        return request.decode(_native.call(self._store.handle(), request.op, request.payload))
+        return _native.call(self._store.handle(), request.op, request.payload, request.decode)
 
     def all_keys(self) -> list[str]:
         return self._call(rq.ALL_KEYS)

@@ -42,7 +42,7 @@ class RedisKVCollector(Collector):
 
     def stats(self) -> Iterator[dict[str, Any]]:
         for _, twin in self._twins:
-            yield rq.STATS.decode(_native.call(twin.handle(), rq.STATS.op, rq.STATS.payload))
+            yield _native.call(twin.handle(), rq.STATS.op, rq.STATS.payload, rq.STATS.decode)
 
     def collect(self) -> Iterator[Any]:
         f = _Families()
