@@ -48,7 +48,7 @@ class _LoopState:
 
     def __init__(self) -> None:
         self.open: list[_Call] = []
-        self.in_flight = 0
+        self.in_flight: set[asyncio.Task[None]] = set()  # held here: the loop keeps only weak references
         self.scheduled = False
 
 
@@ -74,7 +74,7 @@ class GetCoalescer:
 
     def _schedule(self, loop: asyncio.AbstractEventLoop, state: _LoopState) -> None:
         """Send the open batch at the end of this loop turn, unless enough are in flight."""
-        if not state.scheduled and state.open and state.in_flight < MAX_IN_FLIGHT:
+        if not state.scheduled and state.open and len(state.in_flight) < MAX_IN_FLIGHT:
             state.scheduled = True
             loop.call_soon(self._send, loop, state)
 
@@ -84,12 +84,12 @@ class GetCoalescer:
         state.open = []
         if not batch:
             return
-        state.in_flight += 1
         task = loop.create_task(self._fetch(batch))
-        task.add_done_callback(lambda _: self._finished(loop, state))
+        state.in_flight.add(task)
+        task.add_done_callback(lambda done: self._finished(loop, state, done))
 
-    def _finished(self, loop: asyncio.AbstractEventLoop, state: _LoopState) -> None:
-        state.in_flight -= 1
+    def _finished(self, loop: asyncio.AbstractEventLoop, state: _LoopState, task: asyncio.Task[None]) -> None:
+        state.in_flight.discard(task)
         self._schedule(loop, state)
 
     async def _fetch(self, batch: list[_Call]) -> None:
