@@ -51,9 +51,9 @@ def test_five_cases_fail_under_the_addon_params_key(env, name, words):
 def test_construction_checks_without_loading_the_native_library():
     # In a fresh interpreter: fork safety depends on not starting the Go runtime here.
     script = """
-import json, os
+import json, os, sys
 from nano_graphrag_redis import ConfigurationError, SyncRedisKVStorage, _abi
-cases = %s
+cases = json.loads(sys.argv[1])
 errors = []
 for env, name, _ in cases:
     os.environ.update(env)
@@ -64,10 +64,13 @@ for env, name, _ in cases:
     for key in env:
         del os.environ[key]
 print(json.dumps({"errors": errors, "loaded": _abi.loaded()}))
-""" % repr(FIVE_CASES)
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+"""
+    argv = [sys.executable, "-c", script, json.dumps(FIVE_CASES)]
+    out = subprocess.run(argv, capture_output=True, text=True, check=True).stdout
     result = json.loads(out)
     assert len(result["errors"]) == len(FIVE_CASES)
+    for (_, name, _), error in zip(FIVE_CASES, result["errors"], strict=True):
+        assert error.startswith(f"{name} from the environment:")
     assert result["loaded"] is False
 
 

@@ -31,14 +31,15 @@ import logging
 import math
 import os
 import re
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, fields
-from typing import Any, Callable, Iterator, Mapping, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from ._errors import ConfigurationError
 from ._settings_spec import RULES, SETTINGS, SettingFields
 from ._url import Endpoint, URLError, parse_url, redact_url
 
-__all__ = ["Settings", "resolve_settings", "redact_url", "derive_workspace", "SETTING_NAMES", "log_default_url_once"]
+__all__ = ["SETTING_NAMES", "Settings", "derive_workspace", "log_default_url_once", "redact_url", "resolve_settings"]
 
 _log = logging.getLogger("nano_graphrag_redis")
 _TRUE = ("1", "true", "yes", "on")
@@ -207,10 +208,13 @@ def _seconds(raw: Any, spec: Mapping[str, Any]) -> float:
         raise _Invalid(f"{raw!r} is not a number") from None
     if not math.isfinite(value):
         raise _Invalid(f"{raw!r} is not a finite number")
-    return _bounded(int(value) if value.is_integer() else value, spec)
+    return _bounded(int(value), spec) if value.is_integer() else _bounded(value, spec)
 
 
-def _bounded(value: Any, spec: Mapping[str, Any]) -> Any:
+_Number = TypeVar("_Number", int, float)
+
+
+def _bounded(value: _Number, spec: Mapping[str, Any]) -> _Number:
     """value if the spec accepts it: 0 and negatives where they mean something, else within bounds."""
     if (value == 0 and spec["zero"]) or (value < 0 and spec["negative"]) or spec["max"] is None:
         return value
