@@ -16,8 +16,8 @@ import "time"
 // To add a setting: add its field to Options, add its entry here, run
 // `go generate ./storage`. Nothing else names it: Python, the binding and
 // the docs follow (internal/settingsgen's tests prove it and fail while a
-// generated file is stale). A new rule kind is the one thing that needs
-// code, once in schema_check.go and once in _config.py.
+// generated file is stale). Only a new Kind or RuleKind (schema.go) needs
+// code: once in Go (schema_check.go, schema_decode.go), once in _config.py.
 var OptionsSchema = Schema{
 	Settings: []Setting{
 		{Key: "url", Field: "URL", Env: []string{"REDIS_URL", "REDIS_URI"}, Kind: KindURL,

@@ -437,6 +437,6 @@ def log_default_url_once(settings: Settings) -> None:
     if settings.url is None and not _default_url_logged:
         _default_url_logged = True
         _log.warning(
-            "nano_graphrag_redis: no Redis URL configured (REDIS_URL, or redis_url in addon_params); "
+            "no Redis URL configured (REDIS_URL, or redis_url in addon_params); "
             "using the default %s", redact_url(_SPECS["url"]["default"])
         )
