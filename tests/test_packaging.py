@@ -114,6 +114,10 @@ def test_wheel_is_manylinux_2_17_with_a_library_for_its_arch(dist: Path, arch: s
     assert max(int(v) for v in re.findall(r"GLIBC_2\.(\d+)", symbols)) <= 17, symbols
     with zipfile.ZipFile(wheel) as zf:
         header = zf.read(LIB_IN_WHEEL)[:20]
+        (meta,) = [n for n in zf.namelist() if n.endswith(".dist-info/METADATA")]
+        requires = [ln for ln in zf.read(meta).decode().splitlines() if ln.startswith("Requires-Dist: msgpack")]
+    # A compatible range, not a pin: an application resolves msgpack together with its own pins.
+    assert len(requires) == 1 and "==" not in requires[0] and ">=" in requires[0], requires
     assert header[:4] == b"\x7fELF"
     assert int.from_bytes(header[18:20], "little") == ELF_MACHINE[arch]
 
