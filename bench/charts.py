@@ -15,10 +15,10 @@ from typing import Any
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402  (after choosing the backend)
+import matplotlib.pyplot as plt
 
-from .peers import SHORT_LABELS, label  # noqa: E402
-from .results import figure, find  # noqa: E402
+from .peers import SHORT_LABELS, label
+from .results import figure, find
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 CLIENTS = list(SHORT_LABELS)

@@ -8,8 +8,9 @@ reads back what it wrote, so a peer that skips work fails instead of winning.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from . import data, peers
 from .peers import Server

@@ -6,8 +6,9 @@ docs/benchmarks.md is hand-written except between the GENERATED markers, which
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import Any
 
 from .peers import label
 from .results import figure
@@ -20,7 +21,7 @@ END = "<!-- END GENERATED -->"
 Doc = dict[str, Any]
 
 
-def _fmt(x: Optional[float], unit: str = "") -> str:
+def _fmt(x: float | None, unit: str = "") -> str:
     if x is None:
         return "n/a"
     if unit == "ms":

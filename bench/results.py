@@ -17,7 +17,7 @@ import subprocess
 import time
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 SCHEMA = 1
 PACKAGES = ("nano-graphrag-redis", "redis", "hiredis", "valkey-glide", "valkey-glide-sync", "coredis",
@@ -26,7 +26,7 @@ PACKAGES = ("nano-graphrag-redis", "redis", "hiredis", "valkey-glide", "valkey-g
 
 def _run(*cmd: str) -> str:
     try:
-        return subprocess.run(cmd, capture_output=True, text=True, timeout=30).stdout.strip()
+        return subprocess.run(cmd, check=False, capture_output=True, text=True, timeout=30).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return ""
 
@@ -79,7 +79,7 @@ def find(doc: dict[str, Any], **match: Any) -> list[dict[str, Any]]:
     return [f for f in doc.get("figures", []) if all(f.get(k) == v for k, v in match.items())]
 
 
-def figure(doc: dict[str, Any], **match: Any) -> Optional[dict[str, Any]]:
+def figure(doc: dict[str, Any], **match: Any) -> dict[str, Any] | None:
     """The one record that matches, or None (e.g. a workload left out with --only)."""
     hits = find(doc, **match)
     return hits[0] if len(hits) == 1 else None

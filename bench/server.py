@@ -16,8 +16,9 @@ import io
 import re
 import statistics
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import redis
 
@@ -29,7 +30,7 @@ UNRELATED = "bench_unrelated"
 GO_TEST_BINARY = ROOT / ".cache" / "bench" / "storage.test"
 VALUE_SIZE = 4500  # bytes, as storage/bench_test.go's values and the text_chunks json (4.1-5.2 KB)
 GO_BENCH = "^BenchmarkBatch10k$/^single$/^(Upsert|GetMany)$"
-GO_LINE = re.compile(r"^BenchmarkBatch10k/single/(\w+)(?:-\d+)?\s+\d+\s+([\d.]+) ns/op", re.M)
+GO_LINE = re.compile(r"^BenchmarkBatch10k/single/(\w+)(?:-\d+)?\s+\d+\s+([\d.]+) ns/op", re.MULTILINE)
 
 
 def _primaries(server: Server) -> list[redis.Redis]:

@@ -8,8 +8,9 @@ figures were not measured (a subset run) has measured = None and met = None.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable, Optional
+from typing import Any
 
 from .results import figure
 
@@ -21,25 +22,25 @@ class Target:
     id: str
     text: str
     goal: float
-    measure: Callable[[Doc, str], Optional[float]]  # (doc, topology) -> ratio
+    measure: Callable[[Doc, str], float | None]  # (doc, topology) -> ratio
     at_most: bool = False  # the goal is an upper bound
     on_cluster: bool = True  # also checked as "cluster within 20% of single"
 
-    def met(self, value: Optional[float]) -> Optional[bool]:
+    def met(self, value: float | None) -> bool | None:
         if value is None:
             return None
         return value <= self.goal if self.at_most else value >= self.goal
 
 
-def _median(doc: Doc, topology: str, **match: Any) -> Optional[float]:
+def _median(doc: Doc, topology: str, **match: Any) -> float | None:
     f = figure(doc, topology=topology, **match)
     return None if f is None else f["median_s"]
 
 
-def speedup(workload: str, face: str, peer: str, **match: Any) -> Callable[[Doc, str], Optional[float]]:
+def speedup(workload: str, face: str, peer: str, **match: Any) -> Callable[[Doc, str], float | None]:
     """Peer's median time / ours, interleaved mode."""
 
-    def measure(doc: Doc, topology: str) -> Optional[float]:
+    def measure(doc: Doc, topology: str) -> float | None:
         ours = _median(doc, topology, workload=workload, face=face, client="ours", mode="interleaved", **match)
         theirs = _median(doc, topology, workload=workload, face=face, client=peer, mode="interleaved", **match)
         return None if ours is None or theirs is None else theirs / ours
@@ -47,10 +48,10 @@ def speedup(workload: str, face: str, peer: str, **match: Any) -> Callable[[Doc,
     return measure
 
 
-def slowdown(workload: str, face: str, mode: str) -> Callable[[Doc, str], Optional[float]]:
+def slowdown(workload: str, face: str, mode: str) -> Callable[[Doc, str], float | None]:
     """Our median time in `mode` / ours back to back."""
 
-    def measure(doc: Doc, topology: str) -> Optional[float]:
+    def measure(doc: Doc, topology: str) -> float | None:
         m = _median(doc, topology, workload=workload, face=face, client="ours", mode=mode)
         b2b = _median(doc, topology, workload=workload, face=face, client="ours", mode="back_to_back")
         return None if m is None or b2b is None else m / b2b
@@ -58,16 +59,16 @@ def slowdown(workload: str, face: str, mode: str) -> Callable[[Doc, str], Option
     return measure
 
 
-def ops_per_s(workload: str, **match: Any) -> Callable[[Doc, str], Optional[float]]:
-    def measure(doc: Doc, topology: str) -> Optional[float]:
+def ops_per_s(workload: str, **match: Any) -> Callable[[Doc, str], float | None]:
+    def measure(doc: Doc, topology: str) -> float | None:
         f = figure(doc, topology=topology, workload=workload, client="ours", mode="interleaved", **match)
         return None if f is None else f["ops_per_s"]
 
     return measure
 
 
-def p50_speedup(peer: str) -> Callable[[Doc, str], Optional[float]]:
-    def measure(doc: Doc, topology: str) -> Optional[float]:
+def p50_speedup(peer: str) -> Callable[[Doc, str], float | None]:
+    def measure(doc: Doc, topology: str) -> float | None:
         ours = figure(doc, topology=topology, workload="sync_latency", client="ours")
         theirs = figure(doc, topology=topology, workload="sync_latency", client=peer)
         return None if ours is None or theirs is None else theirs["p50_ms"] / ours["p50_ms"]
@@ -75,8 +76,8 @@ def p50_speedup(peer: str) -> Callable[[Doc, str], Optional[float]]:
     return measure
 
 
-def section(name: str, key: str) -> Callable[[Doc, str], Optional[float]]:
-    def measure(doc: Doc, topology: str) -> Optional[float]:
+def section(name: str, key: str) -> Callable[[Doc, str], float | None]:
+    def measure(doc: Doc, topology: str) -> float | None:
         return doc.get(name, {}).get(key) if topology == "single" else None
 
     return measure

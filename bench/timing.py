@@ -18,8 +18,9 @@ import json
 import math
 import statistics
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable, Optional
+from typing import Any
 
 MODES = ("interleaved", "back_to_back", "app")
 
@@ -34,7 +35,7 @@ class Case:
 
     client: str
     call: Callable[[], Awaitable[Any]]
-    prepare: Optional[Callable[[], Awaitable[Any]]] = None
+    prepare: Callable[[], Awaitable[Any]] | None = None
 
 
 @dataclass

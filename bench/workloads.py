@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
-from typing import Any, Awaitable, Callable, Optional
+from typing import Any
 
 from . import data, timing
 from .context import Context, Profile, call
@@ -203,7 +204,7 @@ async def run_workload(ctx: Context, w: Workload) -> list[dict[str, Any]]:
     return figures
 
 
-def selected(only: Optional[set[str]], clients: Optional[set[str]] = None) -> list[Workload]:
+def selected(only: set[str] | None, clients: set[str] | None = None) -> list[Workload]:
     """The workloads named in `only` (all if None), each cut down to `clients` (all if None)."""
     out = []
     for name, ws in WORKLOADS.items():

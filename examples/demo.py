@@ -115,7 +115,7 @@ def redis_cli(redis_url: str, *args: str) -> str | None:
     env = dict(os.environ)
     if parts.password:
         env["REDISCLI_AUTH"] = urllib.parse.unquote(parts.password)
-    done = subprocess.run(["redis-cli", "-c", "-u", url, *user, *args], capture_output=True, text=True, env=env)
+    done = subprocess.run(["redis-cli", "-c", "-u", url, *user, *args], check=False, capture_output=True, text=True, env=env)
     return done.stdout.strip() if done.returncode == 0 else None
 
 
@@ -202,7 +202,7 @@ def main() -> int:
 
 def child_worker(name: str) -> dict | None:
     """Run `demo.py --worker NAME` in a new process; echo its steps, return its result."""
-    done = subprocess.run([sys.executable, __file__, "--worker", name], capture_output=True, text=True)
+    done = subprocess.run([sys.executable, __file__, "--worker", name], check=False, capture_output=True, text=True)
     if done.returncode != 0:
         print(done.stdout[-2000:], done.stderr[-4000:], sep="\n", file=sys.stderr)
         return None

@@ -20,9 +20,10 @@ from fastapi import FastAPI, Response
 from nano_graphrag import GraphRAG, QueryParam
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 
-import offline
 from nano_graphrag_redis import RedisKVStorage
 from nano_graphrag_redis.prometheus import RedisKVCollector
+
+import offline
 
 offline.install_fake_openai()  # offline demo only: your app uses its real LLM
 rag = GraphRAG(

@@ -23,8 +23,9 @@ from nano_graphrag import GraphRAG, QueryParam
 from nano_graphrag._storage import JsonKVStorage
 from pydantic import BaseModel
 
-import offline
 from nano_graphrag_redis import MigratingKVStorage, RedisKVStorage
+
+import offline
 
 PHASE = Path(os.environ.get("MIGRATION_PHASE_FILE", "migration-phase")).read_text().strip()
 STORAGE = {"json": JsonKVStorage, "redis": RedisKVStorage}.get(PHASE, MigratingKVStorage)

@@ -151,7 +151,7 @@ def extraction_answer(text: str) -> str:
     keep = {n for n, c in counts.items() if c >= 2 or " " in n}
     records, pairs = [], Counter()
     first_mention: dict[str, str] = {}
-    for sentence, names in zip(sentences, per_sentence):
+    for sentence, names in zip(sentences, per_sentence, strict=True):
         names = [n for n in names if n in keep]
         for name in names:
             first_mention.setdefault(name, sentence)
@@ -168,7 +168,7 @@ def extraction_answer(text: str) -> str:
 
 def _csv_column(section: str, header: str, column: str) -> list[str]:
     """Values of one column of a CSV table nano-graphrag put in a prompt, by header name."""
-    match = re.search(rf"-----{header}-----\s*```csv\s*(.*?)```", section, re.S)
+    match = re.search(rf"-----{header}-----\s*```csv\s*(.*?)```", section, re.DOTALL)
     if not match:
         return []
     rows = [[cell.strip().strip('"') for cell in row.split(",\t")]
@@ -189,13 +189,13 @@ def community_report_answer(prompt: str) -> str:
         "rating": float(min(len(entities), 10)),
         "rating_explanation": "Rated by the number of entities in the community.",
         "findings": [{"summary": name, "explanation": desc[:300]}
-                     for name, desc in zip(entities[:5], descriptions[:5])],
+                     for name, desc in zip(entities[:5], descriptions[:5], strict=False)],
     })
 
 
 def _report_titles(context: str) -> list[str]:
     # Report strings start with "# <title>"; in a CSV cell they follow a quote.
-    return re.findall(r'(?:^|")# ([^\n"]+)', context, re.M)
+    return re.findall(r'(?:^|")# ([^\n"]+)', context, re.MULTILINE)
 
 
 def map_points_answer(query: str, system_prompt: str) -> str:
@@ -209,7 +209,7 @@ def plain_answer(kind: str, query: str, system_prompt: str) -> str:
     found = (
         _csv_column(system_prompt, "Entities", "entity")  # local: entity table
         or _report_titles(system_prompt)
-        or re.findall(r"^(.+?) is relevant to:", system_prompt, re.M)  # global: analysts' points
+        or re.findall(r"^(.+?) is relevant to:", system_prompt, re.MULTILINE)  # global: analysts' points
         or [n for n, _ in Counter(_names(system_prompt)).most_common(5)]  # naive: raw chunks
     )
     fingerprint = hashlib.sha1(system_prompt.encode()).hexdigest()[:10]

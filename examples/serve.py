@@ -21,10 +21,11 @@ import os
 import sys
 from urllib.parse import parse_qs
 
-import offline
 from nano_graphrag import GraphRAG, QueryParam
 
 from nano_graphrag_redis import RedisKVStorage
+
+import offline
 
 
 def build_graphrag() -> GraphRAG:
@@ -50,7 +51,7 @@ class App:
         self.rag = build_graphrag()
         index_file = os.environ.get("INDEX_FILE")
         if index_file and graph_nodes(self.rag) == 0:
-            with open(index_file) as f:
+            with open(index_file) as f:  # noqa: ASYNC230 - once, at startup, before serving
                 await self.rag.ainsert(f.read())
 
     async def handle(self, path: str, params: dict[str, str]) -> tuple[int, dict]:

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Creates .venv (if missing) and installs the package with everything the tests, demo and benchmarks need
+# Creates .venv (if missing) and installs the package with everything the tests, lint, demo and benchmarks need
 # (`scripts/venv.sh test e2e`: only what the demo needs).
 # pip builds the Go shared library as part of `pip install .`, so Go must be on PATH here.
 set -euo pipefail
@@ -11,7 +11,7 @@ pip=(.venv/bin/python -m pip install --quiet --disable-pip-version-check)
 reqs=()
 # Arguments name the requirements/<set>.txt to install (make demo: no benchmark peers); default all.
 sets=("$@")
-[ ${#sets[@]} -gt 0 ] || sets=(test e2e bench cli metrics)
+[ ${#sets[@]} -gt 0 ] || sets=(test e2e bench cli metrics lint)
 for set in "${sets[@]}"; do
   f=requirements/$set.txt
   [ -f "$f" ] && reqs+=(-r "$f")

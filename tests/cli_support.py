@@ -16,7 +16,7 @@ def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.Complet
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("REDIS_")}
     full_env.update(env or {})
     return subprocess.run([sys.executable, "-m", "nano_graphrag_redis", *args],
-                          capture_output=True, text=True, env=full_env, timeout=600)
+                          check=False, capture_output=True, text=True, env=full_env, timeout=600)
 
 
 def raw_client(url: str, cluster: bool) -> Any:

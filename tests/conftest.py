@@ -19,7 +19,7 @@ import pytest
 # ngr_debug_panic is enabled by this variable when the library loads (lazily, later).
 os.environ.setdefault("NGR_TEST_HOOKS", "1")
 
-from nano_graphrag_redis import RedisKVStorage, SyncRedisKVStorage  # noqa: E402
+from nano_graphrag_redis import RedisKVStorage, SyncRedisKVStorage
 
 HINT = "run through scripts/redis/with-redis.sh or make test"
 TOPOLOGY_ENV = {"single": "NGR_TEST_REDIS_URL", "cluster": "NGR_TEST_CLUSTER_URL"}

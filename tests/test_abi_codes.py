@@ -15,7 +15,7 @@ GO_SOURCES = "\n".join(p.read_text() for p in (ROOT / "binding").glob("*.go"))
 
 
 def header_enum(name: str) -> dict[str, int]:
-    body = re.search(r"typedef enum %s \{(.*?)\}" % name, HEADER, re.S)
+    body = re.search(rf"typedef enum {name} \{{(.*?)\}}", HEADER, re.DOTALL)
     assert body, f"enum {name} not found in the header"
     return {k: int(v) for k, v in re.findall(r"\b(NGR_\w+)\s*=\s*(\d+)", body.group(1))}
 
@@ -44,8 +44,8 @@ def test_abi_version_agrees_everywhere_and_at_runtime():
 
 
 def test_every_header_function_is_exported_by_go_and_declared_in_python():
-    declared = set(re.findall(r"^(?:int32_t|int64_t|void|const char \*)\s*(ngr_\w+)\(", HEADER, re.M))
-    exported = set(re.findall(r"^//export (ngr_\w+)$", GO_SOURCES, re.M))
+    declared = set(re.findall(r"^(?:int32_t|int64_t|void|const char \*)\s*(ngr_\w+)\(", HEADER, re.MULTILINE))
+    exported = set(re.findall(r"^//export (ngr_\w+)$", GO_SOURCES, re.MULTILINE))
     assert len(declared) == 14
     assert exported == declared
     assert set(_abi._SIGNATURES) == declared

@@ -17,8 +17,8 @@ import uuid
 from pathlib import Path
 
 import pytest
-
 from cli_support import delete_legacy, raw_client, run_cli, write_legacy
+
 from nano_graphrag_redis import SyncRedisKVStorage
 from nano_graphrag_redis.cli.migrate import NamespaceResult, copy_namespace, verify_namespace
 from nano_graphrag_redis.cli.sources import JsonSource

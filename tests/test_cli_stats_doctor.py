@@ -16,10 +16,11 @@ import uuid
 
 import pytest
 import redis
-
 from cli_support import run_cli
-from conftest import free_port
+
 from nano_graphrag_redis import SyncRedisKVStorage
+
+from conftest import free_port
 
 
 def scan_like_calls(url: str) -> int:
@@ -93,9 +94,11 @@ def test_the_library_refuses_an_evicting_server_when_told_to(careless_server):
     from nano_graphrag_redis import ConfigurationError
 
     config = {"redis_url": careless_server, "redis_evicting_server": "refuse"}
-    with SyncRedisKVStorage(namespace="refuse", global_config=config) as store:
-        with pytest.raises(ConfigurationError, match="evicting_server.*allkeys-lru"):
-            store.count()
+    with (
+        SyncRedisKVStorage(namespace="refuse", global_config=config) as store,
+        pytest.raises(ConfigurationError, match="evicting_server.*allkeys-lru"),
+    ):
+        store.count()
     warned = run_cli("stats", "--url", careless_server, "--namespaces", "full_docs")
     assert warned.returncode == 0 and "maxmemory-policy allkeys-lru" in warned.stderr, "warn (the default) logs it"
 

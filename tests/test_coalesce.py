@@ -76,7 +76,7 @@ async def test_concurrent_gets_travel_as_one_call_in_order(store, submits):
     expected = [value(int(id[1:])) if id.startswith("k") else None for id in asked]
     assert got == expected
     assert len(submits) == 1, f"{len(asked)} concurrent get_by_id went as {len(submits)} native calls"
-    twice = [g for g, id in zip(got, asked) if id == "k7"]
+    twice = [g for g, id in zip(got, asked, strict=True) if id == "k7"]
     assert twice[0] is not twice[1], "an id asked twice must give each caller its own object"
 
 
@@ -105,7 +105,7 @@ async def test_a_bad_value_fails_only_its_own_call(store, redis_url, namespace, 
 
     got = await asyncio.gather(*(store.get_by_id(id) for id in asked), return_exceptions=True)
 
-    for id, result in zip(asked, got):
+    for id, result in zip(asked, got, strict=True):
         if id == "corrupt":
             assert isinstance(result, SerializationError) and "corrupt" in str(result), result
         elif id == "a_hash":
@@ -137,7 +137,7 @@ async def test_cancelling_one_await_leaves_the_others(store, submits):
 
     results = await asyncio.gather(*tasks, return_exceptions=True)
 
-    for i, (t, result) in enumerate(zip(tasks, results)):
+    for i, (_t, result) in enumerate(zip(tasks, results, strict=True)):
         if i % 3 == 0:
             assert isinstance(result, asyncio.CancelledError)
         elif i % 3 == 2:

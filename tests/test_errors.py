@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import pytest
 
 from nano_graphrag_redis import (
@@ -13,7 +12,7 @@ from nano_graphrag_redis import (
     RedisKVError,
     SyncRedisKVStorage,
 )
-from nano_graphrag_redis._abi import NGR_ERR_TOO_LARGE, NGR_ERR_TIMEOUT
+from nano_graphrag_redis._abi import NGR_ERR_TIMEOUT, NGR_ERR_TOO_LARGE
 from nano_graphrag_redis._errors import InternalError, RedisKVTimeoutError, ValueTooLargeError, error_for
 
 from conftest import free_port, make_face

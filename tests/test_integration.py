@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 import types
 from collections import OrderedDict
+from typing import ClassVar
 
 import pytest
 
@@ -24,7 +25,7 @@ def fake_fork(monkeypatch):
     """A nano_graphrag package tree whose _storage.factory has a StorageFactory."""
 
     class StorageFactory:
-        kv_loaders: dict = {}
+        kv_loaders: ClassVar[dict] = {}
 
         @classmethod
         def register_kv(cls, name, loader):

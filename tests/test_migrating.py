@@ -17,12 +17,12 @@ import pytest
 
 pytest.importorskip("nano_graphrag")  # tests/e2e dependencies: installed by make test
 
-from nano_graphrag._storage import JsonKVStorage  # noqa: E402
+from nano_graphrag._storage import JsonKVStorage
 
-from nano_graphrag_redis import RedisKVStorage, SyncRedisKVStorage  # noqa: E402
-from nano_graphrag_redis.cli.migrate import NamespaceResult, copy_namespace, verify_namespace  # noqa: E402
-from nano_graphrag_redis.cli.sources import JsonSource  # noqa: E402
-from nano_graphrag_redis.migrating import PHASES, MigratingKVStorage  # noqa: E402
+from nano_graphrag_redis import RedisKVStorage, SyncRedisKVStorage
+from nano_graphrag_redis.cli.migrate import NamespaceResult, copy_namespace, verify_namespace
+from nano_graphrag_redis.cli.sources import JsonSource
+from nano_graphrag_redis.migrating import PHASES, MigratingKVStorage
 
 NS = "full_docs"
 WRITERS, PER_WRITER = 8, 20

@@ -40,7 +40,7 @@ def run_script(code: str, *, timeout: float = SCRIPT_TIMEOUT, cwd: str | None = 
     """Run Python code in a fresh interpreter (same env: server URLs, NGR_TEST_HOOKS), in cwd if given."""
     proc = subprocess.run(
         [sys.executable, "-c", SCRIPT_PRELUDE + textwrap.dedent(code)],
-        capture_output=True, text=True, timeout=timeout, env=dict(os.environ), cwd=cwd,
+        check=False, capture_output=True, text=True, timeout=timeout, env=dict(os.environ), cwd=cwd,
     )
     assert proc.returncode == 0, f"script failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}"
     return proc
@@ -150,7 +150,7 @@ def test_sixteen_threads_on_the_sync_face(redis_url, namespace):
                 assert kv.get_by_ids(list(own)) == list(own.values())
                 assert kv.get_by_id(f"shared{n}") == n
                 assert kv.filter_keys([f"t{n}-0", f"t{n}-none"]) == {f"t{n}-none"}
-        except BaseException as exc:  # reported below, with the thread's assertion
+        except BaseException as exc:  # noqa: BLE001 - reported below, with the thread's assertion
             errors.append(exc)
 
     threads = [threading.Thread(target=worker, args=(n,)) for n in range(16)]

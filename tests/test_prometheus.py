@@ -6,6 +6,8 @@ store shares them); get_stats and a scrape never SCAN (INFO commandstats).
 
 from __future__ import annotations
 
+import itertools
+
 import redis
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.parser import text_string_to_metric_families
@@ -69,7 +71,7 @@ async def test_exposition_is_parsed_with_histograms_hit_rate_and_errors(redis_ur
         buckets = sorted(((float(dict(k[1])["le"]), v) for k, v in seen.items()
                           if k[0] == name + "_bucket" and set(get) <= set(k[1])))
         assert len(buckets) == 18 and buckets[-1] == (float("inf"), 4)
-        assert all(a[1] <= b[1] for a, b in zip(buckets, buckets[1:]))
+        assert all(a[1] <= b[1] for a, b in itertools.pairwise(buckets))
         assert seen[(name + "_count", get)] == 4
         assert seen[(name + "_sum", get)] > 0
     finally:

@@ -11,8 +11,9 @@ import os
 
 import pytest
 
-from conftest import make_face, require_env
 from nano_graphrag_redis import AuthenticationError, RedisKVError, SyncRedisKVStorage
+
+from conftest import make_face, require_env
 
 
 def mtls_config(**extra: object) -> dict[str, object]:
@@ -38,9 +39,9 @@ def test_mtls_refuses_a_client_without_a_valid_certificate(namespace: str, cert:
     if cert != "none":  # signed by the CA, but the key does not match: the handshake fails
         extra = {"redis_tls_cert_file": require_env("NGR_TEST_TLS_CLIENT_CERT"),
                  "redis_tls_key_file": os.path.join(os.path.dirname(require_env("NGR_TEST_TLS_CA")), "server.key")}
-    with SyncRedisKVStorage(namespace=namespace, global_config=mtls_config(**extra)) as kv:
-        with pytest.raises(RedisKVError):
-            kv.get_by_id("a")
+    with SyncRedisKVStorage(namespace=namespace, global_config=mtls_config(**extra)) as kv, \
+            pytest.raises(RedisKVError):
+        kv.get_by_id("a")
 
 
 def acl_url(topology: str) -> str:
@@ -50,9 +51,9 @@ def acl_url(topology: str) -> str:
 @pytest.mark.parametrize("topology", ["single", "cluster"])
 def test_acl_user_cannot_touch_keys_outside_its_prefix(namespace: str, topology: str) -> None:
     config = {"redis_url": acl_url(topology), "redis_key_prefix": "other_app"}
-    with SyncRedisKVStorage(namespace=namespace, global_config=config) as kv:
-        with pytest.raises(AuthenticationError, match="no permissions to access one of the keys") as raised:
-            kv.upsert({"a": {"x": 1}})
+    with SyncRedisKVStorage(namespace=namespace, global_config=config) as kv, \
+            pytest.raises(AuthenticationError, match="no permissions to access one of the keys") as raised:
+        kv.upsert({"a": {"x": 1}})
     password = acl_url(topology).split("@")[0].rsplit(":", 1)[1]
     assert password not in str(raised.value) and password not in repr(kv)
 

@@ -6,9 +6,10 @@ import inspect
 
 import pytest
 
-from conftest import free_port, make_face
 from nano_graphrag_redis import RedisKVConnectionError, RedisKVStorage, SyncRedisKVStorage
 from nano_graphrag_redis._docs import METHODS
+
+from conftest import free_port, make_face
 
 FACES = (SyncRedisKVStorage, RedisKVStorage)
 

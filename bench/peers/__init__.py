@@ -6,7 +6,8 @@ with extra settings (e.g. compression) passed through as its global_config.
 
 from __future__ import annotations
 
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from nano_graphrag_redis import RedisKVStorage, SyncRedisKVStorage
 
@@ -15,8 +16,17 @@ from .coredis_kv import AsyncCoredis
 from .glide_kv import AsyncGlide, SyncGlide
 from .redis_py import AsyncLightRAG, AsyncMGet, SyncLightRAG, SyncMGet
 
-__all__ = ["Server", "LABELS", "SHORT_LABELS", "label", "ASYNC_PEERS", "SYNC_PEERS", "open_async", "open_sync",
-           "close"]
+__all__ = [
+    "ASYNC_PEERS",
+    "LABELS",
+    "SHORT_LABELS",
+    "SYNC_PEERS",
+    "Server",
+    "close",
+    "label",
+    "open_async",
+    "open_sync",
+]
 
 LABELS = {
     "ours": "nano_graphrag_redis",

@@ -9,8 +9,9 @@ already have that shape; the other clients get a thin class each.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping, Optional
+from typing import Any
 from urllib.parse import urlsplit
 
 
@@ -34,7 +35,7 @@ class Server:
         return self.topology == "cluster"
 
 
-def project(value: dict[str, Any], fields: Optional[Iterable[str]]) -> dict[str, Any]:
+def project(value: dict[str, Any], fields: Iterable[str] | None) -> dict[str, Any]:
     """nano-graphrag's get_by_ids(fields=...): the value cut down to those keys."""
     if fields is None:
         return value
@@ -57,10 +58,10 @@ class JsonLayout:
         return {self.prefix + k: json.dumps(v) for k, v in data.items()}
 
     @staticmethod
-    def decode(raw: Optional[bytes], fields: Optional[Iterable[str]] = None) -> Any:
+    def decode(raw: bytes | None, fields: Iterable[str] | None = None) -> Any:
         return None if raw is None else project(json.loads(raw), fields)
 
-    def decode_all(self, raws: Iterable[Optional[bytes]], fields: Optional[Iterable[str]] = None) -> list[Any]:
+    def decode_all(self, raws: Iterable[bytes | None], fields: Iterable[str] | None = None) -> list[Any]:
         wanted = None if fields is None else set(fields)
         return [self.decode(r, wanted) for r in raws]
 
@@ -89,5 +90,5 @@ class AsyncMSetKV:
     async def get_by_id(self, id: str) -> Any:
         return self.layout.decode(await self.client.get(self.layout.key(id)))
 
-    async def get_by_ids(self, ids: list[str], fields: Optional[Iterable[str]] = None) -> list[Any]:
+    async def get_by_ids(self, ids: list[str], fields: Iterable[str] | None = None) -> list[Any]:
         return self.layout.decode_all(await self.client.mget(self.layout.keys(ids)), fields)

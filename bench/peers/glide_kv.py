@@ -7,13 +7,13 @@ filter_keys is a non-atomic batch of EXISTS, one per id.
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping, Optional
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import glide
 import glide_sync
 
 from .base import AsyncMSetKV, JsonLayout, Server
-
 
 # GLIDE's Rust core logs warnings (e.g. a full pipeline channel under 1024 concurrent tasks) to the
 # terminal, across the progress bar; its errors still raise.
@@ -69,7 +69,7 @@ class SyncGlide:
     def get_by_id(self, id: str) -> Any:
         return self.layout.decode(self.client.get(self.layout.key(id)))
 
-    def get_by_ids(self, ids: list[str], fields: Optional[Iterable[str]] = None) -> list[Any]:
+    def get_by_ids(self, ids: list[str], fields: Iterable[str] | None = None) -> list[Any]:
         return self.layout.decode_all(self.client.mget(self.layout.keys(ids)), fields)
 
     def filter_keys(self, ids: list[str]) -> set[str]:

@@ -9,7 +9,8 @@ Each comes as an async (redis.asyncio) and a sync class; the JSON work is JsonLa
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping, Optional
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import redis
 import redis.asyncio as aredis
@@ -37,7 +38,7 @@ class AsyncLightRAG:
     async def get_by_id(self, id: str) -> Any:
         return self.layout.decode(await self.r.get(self.layout.key(id)))
 
-    async def get_by_ids(self, ids: list[str], fields: Optional[Iterable[str]] = None) -> list[Any]:
+    async def get_by_ids(self, ids: list[str], fields: Iterable[str] | None = None) -> list[Any]:
         pipe = self.r.pipeline(transaction=False)
         for key in self.layout.keys(ids):
             pipe.get(key)
@@ -73,7 +74,7 @@ class AsyncMGet(AsyncLightRAG):
     async def upsert(self, data: Mapping[str, Any]) -> None:
         await self._mset(self.layout.encode(data))
 
-    async def get_by_ids(self, ids: list[str], fields: Optional[Iterable[str]] = None) -> list[Any]:
+    async def get_by_ids(self, ids: list[str], fields: Iterable[str] | None = None) -> list[Any]:
         return self.layout.decode_all(await self._mget(self.layout.keys(ids)), fields)
 
 
@@ -92,7 +93,7 @@ class SyncLightRAG:
     def get_by_id(self, id: str) -> Any:
         return self.layout.decode(self.r.get(self.layout.key(id)))
 
-    def get_by_ids(self, ids: list[str], fields: Optional[Iterable[str]] = None) -> list[Any]:
+    def get_by_ids(self, ids: list[str], fields: Iterable[str] | None = None) -> list[Any]:
         pipe = self.r.pipeline(transaction=False)
         for key in self.layout.keys(ids):
             pipe.get(key)
@@ -117,5 +118,5 @@ class SyncMGet(SyncLightRAG):
     def upsert(self, data: Mapping[str, Any]) -> None:
         self._mset(self.layout.encode(data))
 
-    def get_by_ids(self, ids: list[str], fields: Optional[Iterable[str]] = None) -> list[Any]:
+    def get_by_ids(self, ids: list[str], fields: Iterable[str] | None = None) -> list[Any]:
         return self.layout.decode_all(self._mget(self.layout.keys(ids)), fields)

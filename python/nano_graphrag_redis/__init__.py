@@ -14,20 +14,20 @@ The native library loads on the first storage operation, not at import.
 from . import _errors
 from ._async import RedisKVStorage
 from ._config import Settings, resolve_settings
-from ._errors import *  # noqa: F403 - the exception classes, listed in _errors.__all__
+from ._errors import *  # the exception classes, listed in _errors.__all__
 from ._integration import register, resolve_class
 from ._sync import SyncRedisKVStorage
 from ._version import __version__
 from .migrating import MigratingKVStorage
 
 __all__ = [
-    "RedisKVStorage",
-    "SyncRedisKVStorage",
     "MigratingKVStorage",
+    "RedisKVStorage",
     "Settings",
-    "resolve_settings",
+    "SyncRedisKVStorage",
+    "__version__",
     "register",
     "resolve_class",
-    "__version__",
-    *_errors.__all__,
+    "resolve_settings",
 ]
+__all__ += _errors.__all__

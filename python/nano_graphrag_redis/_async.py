@@ -6,15 +6,19 @@ goroutines and completes through _completion.py without blocking the loop.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import _completion
-from ._coalesce import GetCoalescer
 from . import _requests as rq
 from ._base import StoreCore
+from ._coalesce import GetCoalescer
 from ._compat import AsyncCallbacks, BaseKVStorage
 from ._docs import documented
+
+if TYPE_CHECKING:  # typing.Self is 3.11+; annotations are not evaluated at run time
+    from typing_extensions import Self
 
 T = TypeVar("T")
 
@@ -75,7 +79,7 @@ class RedisKVStorage(StoreCore, AsyncCallbacks, BaseKVStorage):
     async def aclose(self) -> None:
         self._store.close()
 
-    async def __aenter__(self) -> RedisKVStorage:
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:

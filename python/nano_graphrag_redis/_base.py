@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
+from typing_extensions import Self
+
 from ._config import Settings, log_default_url_once, resolve_settings
 from ._store import NativeStore
 
@@ -32,7 +34,7 @@ class StoreCore:
         self._store = NativeStore(self._settings, self.namespace)
 
     @classmethod
-    def from_url(cls: type[S], url: str, *, namespace: str, **settings: Any) -> S:
+    def from_url(cls, url: str, *, namespace: str, **settings: Any) -> Self:
         """A storage for ``namespace`` on the Redis at ``url``, as redis-py's from_url.
 
         Other settings go by their name without ``redis_``, e.g.
@@ -40,7 +42,8 @@ class StoreCore:
         the environment still fills in what is not given (docs/configuration.md).
         """
         addon = {f"redis_{name}": value for name, value in settings.items()}
-        return cls(namespace=namespace, global_config={"addon_params": {**addon, "redis_url": url}})
+        # The faces are dataclasses whose fields (StorageFields) take these; the mixin itself has none.
+        return cls(namespace=namespace, global_config={"addon_params": {**addon, "redis_url": url}})  # type: ignore[call-arg]
 
     @property
     def settings(self) -> Settings:

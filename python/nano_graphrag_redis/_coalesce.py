@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import asyncio
 import weakref
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from . import _requests as rq
 from ._errors import ClosedError, RedisKVConnectionError, RedisKVError, RedisKVTimeoutError
@@ -44,7 +45,7 @@ _Call = tuple[str, "asyncio.Future[Any]"]
 class _LoopState:
     """The open batch ((id, future) per call) and the batches in flight, of one loop."""
 
-    __slots__ = ("open", "in_flight", "scheduled")
+    __slots__ = ("in_flight", "open", "scheduled")
 
     def __init__(self) -> None:
         self.open: list[_Call] = []
@@ -108,7 +109,7 @@ class GetCoalescer:
         except BaseException as exc:  # cancelled (loop shutting down) or a bug: no await hangs
             _fail(batch, exc if isinstance(exc, Exception) else ClosedError("the event loop stopped"))
             raise
-        for (_, future), value in zip(batch, values):
+        for (_, future), value in zip(batch, values, strict=False):
             if not future.done():
                 future.set_result(value)
 

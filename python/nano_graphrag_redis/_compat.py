@@ -51,4 +51,4 @@ except ImportError:  # nano-graphrag (or one of its dependencies) is not install
         """Stand-in for nano_graphrag.base.BaseKVStorage (its callbacks: AsyncCallbacks)."""
 
 
-__all__ = ["AsyncCallbacks", "BaseKVStorage", "StorageFields", "HAVE_NANO_GRAPHRAG"]
+__all__ = ["HAVE_NANO_GRAPHRAG", "AsyncCallbacks", "BaseKVStorage", "StorageFields"]

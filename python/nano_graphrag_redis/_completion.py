@@ -19,7 +19,8 @@ import os
 import struct
 import threading
 import weakref
-from typing import Any, Callable, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from . import _abi, _native
 from ._errors import ClosedError, RedisKVError
@@ -61,7 +62,7 @@ class _LoopQueue:
             decode = _discard  # cancelled: take and free, decode nothing
         try:
             response = _native.take(self.cq, ticket, decode)
-        except Exception as exc:  # the native error, or the decoder's
+        except Exception as exc:  # noqa: BLE001 - the native error, or the decoder's: the awaiting caller gets it
             if future is not None and not future.done():
                 future.set_exception(exc)
             return

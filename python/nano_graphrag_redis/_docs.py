@@ -7,7 +7,8 @@ docs/, so these texts are the reference a user sees.
 
 from __future__ import annotations
 
-from typing import Callable, TypeVar
+from collections.abc import Callable
+from typing import TypeVar
 
 C = TypeVar("C", bound=type)
 

@@ -12,19 +12,19 @@ from __future__ import annotations
 from . import _abi
 
 __all__ = [
-    "RedisKVError",
-    "RedisKVConnectionError",
-    "RedisKVTimeoutError",
     "AuthenticationError",
-    "ClusterRedirectError",
-    "SerializationError",
-    "ValueTooLargeError",
-    "NotReplicatedError",
-    "ConfigurationError",
     "ClosedError",
-    "UsedAfterForkError",
-    "InternalError",
+    "ClusterRedirectError",
+    "ConfigurationError",
     "GoPanicError",
+    "InternalError",
+    "NotReplicatedError",
+    "RedisKVConnectionError",
+    "RedisKVError",
+    "RedisKVTimeoutError",
+    "SerializationError",
+    "UsedAfterForkError",
+    "ValueTooLargeError",
 ]
 
 

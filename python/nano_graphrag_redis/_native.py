@@ -7,8 +7,9 @@ status. Nothing else in the package touches ctypes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from ctypes import byref, c_int32, c_size_t, c_uint64, c_void_p
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
 from . import _abi
 from ._errors import error_for

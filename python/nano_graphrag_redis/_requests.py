@@ -8,7 +8,8 @@ knows anything about an operation beyond this module.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Generic, Iterable, Mapping, TypeVar
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Generic, TypeVar
 
 import msgpack
 
@@ -30,7 +31,7 @@ class Request(Generic[T]):
     dataclass: one is built per call, and a frozen dataclass's __init__
     costs three times as much on the sync get_by_id path."""
 
-    __slots__ = ("op", "payload", "decode")
+    __slots__ = ("decode", "op", "payload")
 
     def __init__(self, op: int, payload: bytes, decode: Callable[[bytes], T]) -> None:
         self.op = op
@@ -56,7 +57,8 @@ def _keys(keys: Iterable[Any]) -> list[str]:
 def _pack_values(data: Mapping[str, Any]) -> bytes:
     """The whole dict in one packb; on failure, name the key whose value failed."""
     try:
-        return msgpack.packb(data)
+        packed: bytes = msgpack.packb(data)
+        return packed
     except (TypeError, ValueError, OverflowError) as exc:
         for key, value in data.items():
             try:

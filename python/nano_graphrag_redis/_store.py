@@ -12,20 +12,21 @@ from __future__ import annotations
 
 import json
 import threading
+import warnings
 
 from . import _abi, _native
 from ._config import Settings
-from ._errors import ClosedError
+from ._errors import ClosedError, RedisKVError
 
 
 class NativeStore:
     def __init__(self, settings: Settings, namespace: str) -> None:
-        # Canonical JSON: the Go side shares one client per identical options.
-        self._options = json.dumps(settings.to_wire(), sort_keys=True, separators=(",", ":")).encode()
         self._namespace = namespace
         self._handle: int | None = None
         self._closed = False
         self._lock = threading.Lock()
+        # The Go side canonicalises these before it shares one client per identical options.
+        self._options = json.dumps(settings.to_wire(), separators=(",", ":")).encode()
 
     @property
     def state(self) -> str:
@@ -56,8 +57,11 @@ class NativeStore:
             _native.store_close(handle)
 
     def __del__(self) -> None:
-        # A storage dropped without close() must not keep its client's pool alive.
+        # A storage dropped without close() must not keep its client's pool alive. A finaliser has
+        # no caller to raise to: a failed native close is reported as a ResourceWarning (shown
+        # with -W default), like an unclosed file; anything else is a bug and goes to
+        # sys.unraisablehook as usual.
         try:
             self.close()
-        except Exception:
-            pass
+        except RedisKVError as exc:
+            warnings.warn(f"closing storage {self._namespace!r} failed: {exc}", ResourceWarning, stacklevel=1)

@@ -6,14 +6,18 @@ Calls release the GIL while Go works, so threads run in parallel.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import _native
 from . import _requests as rq
 from ._base import StoreCore
 from ._compat import StorageFields
 from ._docs import documented
+
+if TYPE_CHECKING:  # typing.Self is 3.11+; annotations are not evaluated at run time
+    from typing_extensions import Self
 
 T = TypeVar("T")
 
@@ -71,7 +75,7 @@ class SyncRedisKVStorage(StoreCore, StorageFields):
     def close(self) -> None:
         self._store.close()
 
-    def __enter__(self) -> SyncRedisKVStorage:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc_info: object) -> None:

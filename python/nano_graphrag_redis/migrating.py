@@ -27,15 +27,16 @@ finds no deleted id in the old store: removals reach it in every phase).
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from ._async import RedisKVStorage
 from ._compat import BaseKVStorage
 from ._errors import ConfigurationError
 from ._integration import resolve_class
 
-__all__ = ["MigratingKVStorage", "PHASES"]
+__all__ = ["PHASES", "MigratingKVStorage"]
 
 PHASES = ("dual-write", "verify", "read-new", "new-only")
 DEFAULT_OLD_CLASS = "nano_graphrag._storage:JsonKVStorage"
@@ -103,14 +104,14 @@ class MigratingKVStorage(BaseKVStorage):
 
     async def _read_new(self, ids: list[str], fields: Iterable[str] | None) -> list[Any]:
         values = await self.new.get_by_ids(ids)
-        missing = [i for i, v in zip(ids, values) if v is None]
+        missing = [i for i, v in zip(ids, values, strict=True) if v is None]
         if missing:
-            found = dict(zip(missing, await self.old.get_by_ids(missing)))
+            found = dict(zip(missing, await self.old.get_by_ids(missing), strict=True))
             backfill = {k: v for k, v in found.items() if v is not None}
             if backfill:
                 await self.new.upsert(backfill)
                 self.backfilled += len(backfill)
-            values = [found.get(i) if v is None else v for i, v in zip(ids, values)]
+            values = [found.get(i) if v is None else v for i, v in zip(ids, values, strict=True)]
         if fields is None:
             return values
         wanted = set(fields)
@@ -118,7 +119,7 @@ class MigratingKVStorage(BaseKVStorage):
 
     async def _compare(self, ids: list[str], fields: Iterable[str] | None, old_values: list[Any]) -> None:
         new_values = await self.new.get_by_ids(ids, fields)
-        differ = [i for i, a, b in zip(ids, old_values, new_values) if a != b]
+        differ = [i for i, a, b in zip(ids, old_values, new_values, strict=True) if a != b]
         if differ:
             self.mismatches += len(differ)
             logger.warning("migration verify: %s: %d ids differ between the old store and Redis, e.g. %r",

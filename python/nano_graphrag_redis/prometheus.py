@@ -18,7 +18,8 @@ are Prometheus histograms with the Go side's buckets.
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily
 from prometheus_client.registry import Collector
@@ -83,7 +84,7 @@ class _Families:
             self.calls.add_metric([ns, name], o["calls"])
             for kind, n in sorted(o["errors"].items()):
                 self.errors.add_metric([ns, name, kind], n)
-            buckets = [(repr(float(b)), c) for b, c in zip(o["latency_bounds"], o["latency_counts"])]
+            buckets = [(repr(float(b)), c) for b, c in zip(o["latency_bounds"], o["latency_counts"], strict=False)]
             self.latency.add_metric([ns, name], buckets + [("+Inf", o["calls"])], sum_value=o["latency_sum"])
         ops = s["ops"]
         self.reads.add_metric([ns], ops["gets"])

@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "examples"))
 
-import offline  # noqa: E402  (examples/offline.py)
+import offline
 
 QUESTION = "Who keeps the lighthouse on Greyholm, and who relies on it?"
 MODES = ("local", "global", "naive")

@@ -17,9 +17,12 @@ import random
 import threading
 import time
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nano_graphrag_redis import RedisKVError, RedisKVStorage, SyncRedisKVStorage
+
+if TYPE_CHECKING:  # typing.Self is 3.11+; annotations are not evaluated at run time
+    from typing_extensions import Self
 
 BATCH = 4
 PAD = "p" * 200
@@ -55,7 +58,7 @@ class Ledger:
     def read_ok(self, expected: dict[str, int], got: list[Any]) -> None:
         with self.lock:
             self.ops += 1
-            for (key, n), value in zip(expected.items(), got):
+            for (_key, n), value in zip(expected.items(), got, strict=False):
                 # an acknowledged write read back missing or different is counted, never hidden
                 if value is None or value.get("n") != n:
                     self.bad_reads += 1
@@ -99,7 +102,7 @@ class Load:
         self._threads = [threading.Thread(target=self._sync_worker, args=(i,), daemon=True) for i in range(2)]
         self._threads.append(threading.Thread(target=lambda: asyncio.run(self._async_main()), daemon=True))
 
-    def __enter__(self) -> Load:
+    def __enter__(self) -> Self:
         for t in self._threads:
             t.start()
         return self
@@ -169,7 +172,7 @@ class Load:
         with SyncRedisKVStorage(namespace=self.namespace, global_config=config) as store:
             for i in range(0, len(keys), 500):
                 chunk = keys[i:i + 500]
-                for key, value in zip(chunk, store.get_by_ids(chunk)):
+                for key, value in zip(chunk, store.get_by_ids(chunk), strict=False):
                     if value is None:
                         lost += 1
                     elif value.get("n") != acked[key]:

@@ -15,15 +15,16 @@ import platform
 import sys
 import time
 import traceback
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-import scenarios_cluster as cl  # noqa: E402
-import scenarios_load as ld  # noqa: E402
-import scenarios_node as nd  # noqa: E402
-from servers import Cluster, ports, stop_restarted  # noqa: E402
+import scenarios_cluster as cl
+import scenarios_load as ld
+import scenarios_node as nd
+from servers import Cluster, ports, stop_restarted
 
 PROFILES = {
     "quick": {"warmup": 1.0, "after_fault": 1.0, "kill_rounds": 1, "reshard_slots": 1200,
@@ -87,7 +88,7 @@ def main() -> int:
             start = time.monotonic()
             try:
                 result = run()
-            except Exception as e:  # a scenario that cannot run is a failure, with its traceback
+            except Exception as e:  # noqa: BLE001 - a scenario that cannot run is a failure, with its traceback
                 result = {"kept": False, "exception": f"{type(e).__name__}: {e}",
                           "traceback": traceback.format_exc()}
             result["scenario_s"] = round(time.monotonic() - start, 1)

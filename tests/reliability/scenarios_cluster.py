@@ -21,7 +21,7 @@ def kill_master(profile: dict, cluster: Cluster, wait_replicas: int) -> dict[str
             server = cluster.servers[victim["port"]]
             fault_at = time.monotonic()
             server.kill9()
-            promoted = wait_until("a replica to take over the slots", lambda: victim["id"] not in
+            promoted = wait_until("a replica to take over the slots", lambda victim=victim: victim["id"] not in
                                   [m["id"] for m in cluster.masters()] and len(cluster.masters()) == 3, 30)
             time.sleep(profile["after_fault"])
             server.restart()
@@ -89,10 +89,10 @@ def reshard(profile: dict, cluster: Cluster) -> dict[str, Any]:
 
 def cluster_check(seed: str) -> bool:
     """redis-cli --cluster check passes: every node agrees on the slot map, no slot is open."""
-    return subprocess.run(["redis-cli", "--cluster", "check", seed], capture_output=True, timeout=60).returncode == 0
+    return subprocess.run(["redis-cli", "--cluster", "check", seed], check=False, capture_output=True, timeout=60).returncode == 0
 
 
 def run_cli(command: str, *args: str) -> None:
-    out = subprocess.run(["redis-cli", "--cluster", command, *args], capture_output=True, text=True, timeout=600)
+    out = subprocess.run(["redis-cli", "--cluster", command, *args], check=False, capture_output=True, text=True, timeout=600)
     if out.returncode != 0:
         raise RuntimeError(f"redis-cli --cluster {command} failed: {out.stdout[-2000:]} {out.stderr[-2000:]}")

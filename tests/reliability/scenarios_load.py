@@ -5,17 +5,16 @@ from __future__ import annotations
 import asyncio
 import gc
 import os
-import random
 import statistics
 import threading
 import time
 import uuid
 from typing import Any
 
-from nano_graphrag_redis import RedisKVStorage, SyncRedisKVStorage, _native
-
 from load import settings
 from servers import admin, ports
+
+from nano_graphrag_redis import RedisKVStorage, SyncRedisKVStorage, _native
 
 
 def os_threads() -> int:

@@ -7,11 +7,11 @@ import signal
 import time
 from typing import Any
 
-from nano_graphrag_redis import RedisKVError, SyncRedisKVStorage
-
 import load as loadmod
 from load import Load
 from servers import Server, admin, ports, wait_until
+
+from nano_graphrag_redis import RedisKVError, SyncRedisKVStorage
 
 
 def _kept(result: dict, allowed: set[str], promise: str) -> dict:

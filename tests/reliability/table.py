@@ -47,7 +47,8 @@ def figure(r: dict[str, Any]) -> str:
 
 
 def main(path: str) -> None:
-    report = json.load(open(path))
+    with open(path) as f:
+        report = json.load(f)
     print(f"Profile `{report['profile']}`, started {report['started']}.\n")
     print("| scenario | promise | kept | measured |")
     print("|---|---|---|---|")

@@ -69,13 +69,13 @@ def _summary(results: list[NamespaceResult], dry_run: bool, verify: bool) -> Non
     headers = ["namespace", "source keys", "bytes", "copied", "already there", "target TTL"]
     if verify:
         headers += ["verified", "mismatches"]
-    rows = []
+    report_rows = []
     for r in results:
         row = [r.namespace, r.source_keys, human_bytes(r.source_bytes), r.copied, r.unchanged, ttl_rule(r.ttl_seconds)]
         if verify:
             row += [r.verified, r.mismatches]
-        rows.append(row)
-    click.echo(table(headers, rows))
+        report_rows.append(row)
+    click.echo(table(headers, report_rows))
     copied = sum(r.copied for r in results)
     if copied == 0:
         click.echo("copied 0 keys: the target already holds every source key with the same value")

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import ipaddress
 import uuid
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 import click
@@ -62,7 +63,7 @@ def check_version(nodes: list[Any]) -> Check:
             versions[_addr(node)] = node.info("server")["redis_version"]
         except redis.ResponseError:
             hello = node.execute_command("HELLO")  # allowed when INFO is not
-            pairs = dict(zip(hello[::2], hello[1::2]))
+            pairs = dict(zip(hello[::2], hello[1::2], strict=False))
             versions[_addr(node)] = (pairs.get(b"version") or pairs.get("version") or b"?").decode() \
                 if isinstance(pairs.get(b"version") or pairs.get("version"), bytes) else str(pairs.get("version"))
     old = {a: v for a, v in versions.items() if tuple(int(x) for x in v.split(".")[:2]) < MIN_VERSION}
@@ -85,7 +86,7 @@ def check_eviction(nodes: list[Any]) -> Check:
     if unknown:
         return Check("eviction policy", "unknown", f"cannot read it on {', '.join(unknown)} (CONFIG and INFO denied)",
                      "ask the Redis administrator for maxmemory-policy; it must not be allkeys-*")
-    return Check("eviction policy", "ok", ", ".join(sorted(set(policies.values()))))
+    return Check("eviction policy", "ok", ", ".join(sorted({p for p in policies.values() if p})))
 
 
 def check_persistence(nodes: list[Any]) -> Check:

@@ -10,8 +10,9 @@ are the library's own.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from .sources import Source
 
@@ -40,7 +41,7 @@ def copy_namespace(source: Source, target: Any, result: NamespaceResult, batch_s
         result.source_bytes += sum(size for _, _, size in batch)
         if not dry_run:
             current = target.get_by_ids([i for i, _, _ in batch])
-            todo = {i: v for (i, v, _), now in zip(batch, current) if now != v}
+            todo = {i: v for (i, v, _), now in zip(batch, current, strict=True) if now != v}
             if todo:
                 target.upsert(todo)
             result.copied += len(todo)
@@ -53,7 +54,7 @@ def verify_namespace(source: Source, target: Any, result: NamespaceResult, batch
     """Compare every source value with the target's, after the copy."""
     for batch in source.batches(result.namespace, batch_size):
         current = target.get_by_ids([i for i, _, _ in batch])
-        for (i, v, _), now in zip(batch, current):
+        for (i, v, _), now in zip(batch, current, strict=True):
             if now == v:
                 result.verified += 1
             else:

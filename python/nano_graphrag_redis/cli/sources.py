@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator, Protocol
+from typing import Any, Protocol, TypeVar
 
 import msgpack
 
@@ -22,6 +23,7 @@ from .._config import redact_url
 from ._connect import RawRedis, open_store, settings_for, source_config
 
 Record = tuple[str, Any, int]  # id, value, size in the source's own encoding
+T = TypeVar("T")
 
 # nano-graphrag's KV namespaces: what `redis:` sources and `stats` look at by default.
 NANO_GRAPHRAG_NAMESPACES = ("full_docs", "text_chunks", "llm_response_cache", "community_reports")
@@ -52,8 +54,8 @@ def open_source(spec: str, source_prefix: str | None) -> Source:
     return OursSource(location, source_prefix or "nano_graphrag")
 
 
-def _batched(records: Iterator[Record], size: int) -> Iterator[list[Record]]:
-    batch: list[Record] = []
+def _batched(records: Iterator[T], size: int) -> Iterator[list[T]]:
+    batch: list[T] = []
     for record in records:
         batch.append(record)
         if len(batch) >= size:
@@ -135,7 +137,7 @@ class LegacySource:
             for key, _, _ in chunk:
                 pipe.get(key)
             batch: list[Record] = []
-            for (key, _, _), raw in zip(chunk, pipe.execute()):
+            for (key, _, _), raw in zip(chunk, pipe.execute(), strict=True):
                 if raw is not None:  # expired or deleted since the scan
                     batch.append((key.decode()[len(head):], json.loads(raw), len(raw)))
             if batch:
@@ -168,7 +170,7 @@ class OursSource:
         for lo in range(0, len(ids), size):
             chunk = ids[lo:lo + size]
             values = store.get_by_ids(chunk)
-            batch = [(i, v, len(msgpack.packb(v))) for i, v in zip(chunk, values) if v is not None]
+            batch = [(i, v, len(msgpack.packb(v))) for i, v in zip(chunk, values, strict=True) if v is not None]
             if batch:
                 yield batch
 
