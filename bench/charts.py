@@ -52,7 +52,7 @@ def _bars(ax: Any, doc: Doc, title: str, topology: str, **match: Any) -> None:
 
 def headline(doc: Doc, topology: str = "single") -> Path:
     fig, axes = plt.subplots(2, 3, figsize=(13, 5.6))
-    for ax, (title, face, workload, extra) in zip(axes.flat, HEADLINE):
+    for ax, (title, face, workload, extra) in zip(axes.flat, HEADLINE, strict=False):
         _bars(ax, doc, title, topology, face=face, workload=workload, **extra)
     fig.suptitle(f"nano-graphrag KV calls on one Redis ({topology} node), medians of "
                  f"{doc['settings']['rounds']} interleaved rounds, {doc['machine']['cores']} cores", fontsize=11)
@@ -86,7 +86,7 @@ def concurrency(doc: Doc) -> Path:
 def schedules(doc: Doc, topology: str = "single") -> Path:
     modes = ("back_to_back", "interleaved", "app")
     fig, axes = plt.subplots(1, 2, figsize=(11, 3.6))
-    for ax, face in zip(axes, ("async", "sync")):
+    for ax, face in zip(axes, ("async", "sync"), strict=True):
         clients = [c for c in CLIENTS if figure(doc, topology=topology, face=face, workload="get", client=c,
                                                 mode="app")]
         width = 0.8 / len(modes)

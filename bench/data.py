@@ -12,6 +12,7 @@ import json
 import random
 import re
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -71,7 +72,7 @@ def community_reports(n: int) -> Values:
         start = rng.randrange(len(text) - 2000)
         summary = text[start : start + 1500]
         findings = [{"summary": f"{a} and {b}", "explanation": text[start + 200 * k : start + 200 * k + 400]}
-                    for k, (a, b) in enumerate(zip(nodes, nodes[1:4]))]
+                    for k, (a, b) in enumerate(pairwise(nodes[:4]))]
         report_json = {"title": f"{nodes[0]} community", "summary": summary, "rating": rng.randint(1, 10),
                        "rating_explanation": "from the book", "findings": findings}
         out[str(i)] = {
@@ -79,7 +80,7 @@ def community_reports(n: int) -> Values:
             "report_json": report_json,
             "level": i % 3,
             "title": f"Cluster {i}",
-            "edges": [[a, b] for a, b in zip(nodes, nodes[1:])],
+            "edges": [[a, b] for a, b in pairwise(nodes)],
             "nodes": nodes,
             "chunk_ids": [md5_id("chunk-", f"{i}:{k}") for k in range(6)],
             "occurrence": round(rng.random(), 4),

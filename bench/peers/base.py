@@ -68,7 +68,7 @@ class JsonLayout:
     @staticmethod
     def missing(ids: list[str], found: Iterable[Any]) -> set[str]:
         """filter_keys from one EXISTS reply per id."""
-        return {i for i, hit in zip(ids, found) if not hit}
+        return {i for i, hit in zip(ids, found, strict=False) if not hit}
 
     def pattern(self) -> str:
         return self.prefix + "*"
