@@ -2,10 +2,11 @@
  * ngr_redis.h - the C ABI of libngr_redis, the Go core of nano-graphrag-redis.
  *
  * This header is hand-written and is the single declaration of the ABI.
- * The Go side lives in binding/ (built with `go build -buildmode=c-shared`),
- * the Python side declares the same functions once in
- * python/nano_graphrag_redis/_abi.py. tests/test_abi_codes.py checks that the
- * three agree.
+ * The Go side lives in binding/ (built with `go build -buildmode=c-shared`):
+ * it takes the codes below from this header and fails to compile if an
+ * export differs from its prototype here (binding/abi_check.c). The Python
+ * side mirrors it once, for ctypes, in python/nano_graphrag_redis/_abi.py;
+ * tests/test_abi_codes.py checks that mirror against this header.
  *
  * Conventions
  * - Every function returns an ngr_status (0 = NGR_OK) unless stated otherwise.
@@ -131,8 +132,8 @@ int32_t ngr_store_open(const char *options_json, size_t options_len,
 int32_t ngr_store_close(uint64_t store, char **err_out);
 
 /*
- * Runs one operation and blocks until it completes. The GIL is released by
- * the caller's FFI (ctypes) during the call.
+ * Runs one operation and blocks the calling thread until it completes;
+ * other threads may call the library meanwhile.
  * On NGR_OK, *resp_out and *resp_len_out hold the msgpack response (caller frees
  * with ngr_free). On error they are set to NULL/0.
  */

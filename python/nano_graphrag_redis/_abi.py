@@ -31,7 +31,7 @@ from ._version import __version__
 
 ABI_VERSION = 1
 
-# Status codes (enum ngr_status). tests/test_abi_codes.py checks them against the header and Go.
+# Status codes (enum ngr_status). tests/test_abi_codes.py checks them against the header.
 NGR_OK = 0
 NGR_ERR_INTERNAL = 1
 NGR_ERR_CONFIG = 2

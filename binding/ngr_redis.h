@@ -1,0 +1,1 @@
+../include/ngr_redis.h
