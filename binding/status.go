@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"net"
-	"strings"
 	"syscall"
 
 	"github.com/redis/go-redis/v9"
@@ -44,7 +43,7 @@ func statusOf(err error) int32 {
 		return statusConfig
 	case errors.Is(err, storage.ErrValueTooLarge):
 		return statusTooLarge
-	case redis.IsAuthError(err), redis.IsPermissionError(err), isAuthReply(err):
+	case isAuthReply(err):
 		return statusAuth
 	case isRedirect(err):
 		return statusRedirect
@@ -61,46 +60,32 @@ func statusOf(err error) int32 {
 	}
 }
 
-// replyHas reports whether the Redis error reply in err's chain starts with
-// one of prefixes. go-redis types the replies it parses itself, but its
-// string fallbacks look at the whole (wrapped) message, so we look at the
-// reply alone.
-func replyHas(err error, prefixes ...string) bool {
-	var reply redis.Error
-	if !errors.As(err, &reply) {
-		return false
-	}
-	msg := strings.TrimPrefix(reply.Error(), "ERR ")
-	for _, p := range prefixes {
-		if strings.HasPrefix(msg, p) {
-			return true
-		}
-	}
-	return false
-}
-
-// isAuthReply: NOAUTH, WRONGPASS, NOPERM, also during the HELLO/AUTH handshake.
+// isAuthReply: NOAUTH and WRONGPASS (typed by go-redis as auth errors),
+// NOPERM (a permission error), and the handshake replies it leaves untyped:
+// "AUTH <password> called without any password configured", and an old
+// server's "invalid password".
 func isAuthReply(err error) bool {
-	return replyHas(err, "NOAUTH", "WRONGPASS", "NOPERM", "AUTH", "invalid password")
+	return redis.IsAuthError(err) || redis.IsPermissionError(err) ||
+		redis.HasErrorPrefix(err, "AUTH") || redis.HasErrorPrefix(err, "invalid password")
 }
 
 // isRedirect is a MOVED or ASK reply that reached us: go-redis follows them
 // up to MaxRedirects, so one that surfaces means the redirects ran out.
+// go-redis' typed checks find a wrapped reply only if it parsed it as
+// *MovedError/*AskError; HasErrorPrefix finds any wrapped redis.Error.
 func isRedirect(err error) bool {
 	_, moved := redis.IsMovedError(err)
 	_, ask := redis.IsAskError(err)
-	return moved || ask || replyHas(err, "MOVED ", "ASK ")
+	return moved || ask || redis.HasErrorPrefix(err, "MOVED ") || redis.HasErrorPrefix(err, "ASK ")
 }
 
 // isConnectionError is a refused, reset or dropped connection, or a cluster
-// that cannot serve (CLUSTERDOWN, no reachable node).
+// that cannot serve (CLUSTERDOWN, LOADING, MASTERDOWN).
 func isConnectionError(err error) bool {
 	var opErr *net.OpError
 	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
 		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||
 		errors.Is(err, syscall.EPIPE) || errors.Is(err, net.ErrClosed) ||
 		errors.As(err, &opErr) || redis.IsClusterDownError(err) ||
-		redis.IsLoadingError(err) || redis.IsMasterDownError(err) ||
-		replyHas(err, "CLUSTERDOWN", "LOADING", "MASTERDOWN") ||
-		strings.Contains(err.Error(), "connection refused")
+		redis.IsLoadingError(err) || redis.IsMasterDownError(err)
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"reflect"
 	"syscall"
 	"testing"
 
@@ -15,13 +16,12 @@ import (
 	"github.com/nanographrag/nano-graphrag-redis/storage"
 )
 
-// replyError is a Redis error reply as go-redis reports it.
-type replyError string
-
-func (e replyError) Error() string { return string(e) }
-func (replyError) RedisError()     {}
-
-var _ redis.Error = replyError("")
+// replyError is a Redis error reply of the type go-redis gives the replies
+// it does not type further: its internal proto.RedisError, the type of
+// redis.ErrCrossSlot. statusOf must classify it by go-redis' own checks.
+func replyError(msg string) error {
+	return reflect.ValueOf(msg).Convert(reflect.TypeOf(redis.ErrCrossSlot)).Interface().(error)
+}
 
 func TestStatusOfMapsEveryKind(t *testing.T) {
 	wrap := func(err error) error { return fmt.Errorf("storage: get: %w", err) }
@@ -56,6 +56,8 @@ func TestStatusOfMapsEveryKind(t *testing.T) {
 		"reset":           {wrap(syscall.ECONNRESET), statusConnection},
 		"eof":             {wrap(io.EOF), statusConnection},
 		"clusterdown":     {wrap(replyError("CLUSTERDOWN The cluster is down")), statusConnection},
+		"auth handshake":  {wrap(replyError("ERR AUTH <password> called without any password configured")), statusAuth},
+		"old auth reply":  {wrap(replyError("ERR invalid password")), statusAuth},
 		"anything else":   {errors.New("something odd"), statusInternal},
 		"redacted config": {redactedError{&storage.ConfigError{Option: "url"}, []string{"pw"}}, statusConfig},
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/tls"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -37,7 +36,8 @@ const (
 
 // connect picks the topology in one switch and returns its client:
 // sentinel URL -> failover client; explicit topology -> that client;
-// auto -> CLUSTER INFO on the seed ("cluster support disabled" = single).
+// auto -> CLUSTER INFO on the seed (the reply "ERR This instance has cluster
+// support disabled" = single).
 // The options were checked by prepare (RuleTopology included) before this.
 func connect(ctx context.Context, o *Options, ep endpoint, tlsCfg *tls.Config) (backend, Topology, error) {
 	switch {
@@ -56,7 +56,7 @@ func connect(ctx context.Context, o *Options, ep endpoint, tlsCfg *tls.Config) (
 		seed.Close()
 		c, err := newCluster(o, ep, tlsCfg)
 		return c, TopologyCluster, err
-	case strings.Contains(err.Error(), "cluster support disabled"):
+	case redis.HasErrorPrefix(err, "This instance has cluster support disabled"):
 		return seed, TopologySingle, nil
 	default:
 		seed.Close()
