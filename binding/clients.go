@@ -16,10 +16,9 @@ import (
 // call (ngr_call). So opening never blocks an asyncio loop on the network,
 // and connection errors come back through the normal per-operation path.
 type sharedClient struct {
-	key    string // canonical options JSON
-	handle uint64 // its entry in handles, so ngr_handle_count sees it
-	opts   *storage.Options
-	refs   int // open stores using it; guarded by clients.mu
+	key  string // canonical options JSON
+	opts *storage.Options
+	refs int // open stores using it; guarded by clients.mu; counted in unlisted while > 0
 
 	metrics metricsRegistry // per namespace, shared by the stores on this client
 
@@ -134,7 +133,7 @@ func (r *clientRegistry) acquire(opts *storage.Options, key string) (*sharedClie
 		return nil, err
 	}
 	sc := &sharedClient{key: key, opts: opts, refs: 1}
-	sc.handle = handles.add(sc)
+	unlisted.Add(1)
 	r.byKey[key] = sc
 	return sc, nil
 }
@@ -146,7 +145,7 @@ func (r *clientRegistry) release(sc *sharedClient) error {
 	last := sc.refs == 0
 	if last {
 		delete(r.byKey, sc.key)
-		handles.remove(sc.handle)
+		unlisted.Add(-1)
 	}
 	r.mu.Unlock()
 	if !last {

@@ -24,9 +24,10 @@ func unreachableURL(t *testing.T) string {
 }
 
 func TestOpenStoreDoesNotConnect(t *testing.T) {
-	before := handles.len()
+	before := liveHandles()
 	h, err := openStore([]byte(fmt.Sprintf(`{"url":%q,"max_retries":-1}`, unreachableURL(t))), "ns")
 	require.NoError(t, err, "open needs no server")
+	assert.Equal(t, before+2, liveHandles(), "the store and its shared client")
 	s, err := lookup[*store](handles, h)
 	require.NoError(t, err)
 	for i := 0; i < 2; i++ { // the failed connect is not cached: each call dials again
@@ -37,7 +38,7 @@ func TestOpenStoreDoesNotConnect(t *testing.T) {
 	require.NoError(t, closeStore(h))
 	_, err = s.client.get(context.Background())
 	assert.ErrorIs(t, err, storage.ErrClosed)
-	assert.Equal(t, before, handles.len())
+	assert.Equal(t, before, liveHandles())
 }
 
 func TestOpenStoreReportsOptionErrorsAtOnce(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"os"
 	"sync"
+	"sync/atomic"
 	"syscall"
 )
 
@@ -23,9 +24,14 @@ type completionQueue struct {
 	tickets map[uint64]*ticket // submitted and not yet taken
 }
 
-// ticket is one request submitted to a queue.
+// ticketIDs numbers tickets across every queue from 1, never reusing one,
+// so a stale id can never reach a newer ticket.
+var ticketIDs atomic.Uint64
+
+// ticket is one request submitted to a queue; its id is the caller's handle
+// for it, looked up in the queue's own map (not in handles).
 type ticket struct {
-	handle uint64
+	id     uint64
 	cancel context.CancelFunc
 
 	// Set once, under cq.mu, when the request completes.
@@ -59,15 +65,16 @@ func (cq *completionQueue) submit(run func(ctx context.Context) ([]byte, error))
 		cancel()
 		return 0, errQueueClosed
 	}
-	t.handle = handles.add(t)
-	cq.tickets[t.handle] = t
+	t.id = ticketIDs.Add(1)
+	cq.tickets[t.id] = t
+	unlisted.Add(1)
 	cq.mu.Unlock()
 
 	go func() {
 		resp, err := runRecovered(ctx, run)
 		cq.complete(t, resp, err)
 	}()
-	return t.handle, nil
+	return t.id, nil
 }
 
 // complete records the result and signals the ticket id. If the queue was
@@ -83,7 +90,7 @@ func (cq *completionQueue) complete(t *ticket, resp []byte, err error) {
 	t.done, t.resp, t.err = true, resp, err
 	cq.mu.Unlock()
 	var id [8]byte
-	binary.LittleEndian.PutUint64(id[:], t.handle)
+	binary.LittleEndian.PutUint64(id[:], t.id)
 	_, _ = cq.w.Write(id[:]) // fails only if the queue closed meanwhile: nobody is listening
 }
 
@@ -99,7 +106,7 @@ func (cq *completionQueue) take(h uint64) ([]byte, error) {
 		return nil, errPending
 	}
 	delete(cq.tickets, h)
-	handles.remove(h)
+	unlisted.Add(-1)
 	return t.resp, t.err
 }
 
@@ -123,10 +130,10 @@ func (cq *completionQueue) close() error {
 		return errBadHandle
 	}
 	cq.closed = true
-	for h, t := range cq.tickets {
+	for _, t := range cq.tickets {
 		t.cancel()
-		handles.remove(h)
 	}
+	unlisted.Add(-int64(len(cq.tickets)))
 	cq.tickets = nil
 	cq.mu.Unlock()
 	handles.remove(cq.handle)

@@ -39,7 +39,7 @@ func ngr_abi_version() C.int32_t { return abiVersion }
 func ngr_free(p unsafe.Pointer) { C.free(p) }
 
 //export ngr_handle_count
-func ngr_handle_count() C.int64_t { return C.int64_t(handles.len()) }
+func ngr_handle_count() C.int64_t { return C.int64_t(liveHandles()) }
 
 //export ngr_goroutine_count
 func ngr_goroutine_count() C.int64_t { return C.int64_t(runtime.NumGoroutine()) }
