@@ -26,7 +26,8 @@ var (
 )
 
 // Tuned go-redis settings that are not user options. Set explicitly because
-// go-redis defaults change between versions (CONTEXT.md §2b).
+// go-redis defaults change between versions (v9.22 reloads the cluster slot
+// map every 60 s, docs/design.md "Topologies").
 const (
 	clusterStateReloadInterval = time.Second // follow a failover in ~1 s, not 60 s
 	clusterMaxRedirects        = 10

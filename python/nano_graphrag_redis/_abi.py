@@ -130,11 +130,6 @@ def loaded() -> bool:
     return _lib is not None and not _forked
 
 
-def forked() -> bool:
-    """Whether the library was loaded by a parent of this forked process."""
-    return _forked
-
-
 def _load() -> None:
     global _lib
     with _load_lock:

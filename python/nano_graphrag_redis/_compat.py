@@ -41,14 +41,11 @@ class AsyncCallbacks:
 
 try:
     from nano_graphrag.base import BaseKVStorage
-
-    HAVE_NANO_GRAPHRAG = True
 except ImportError:  # nano-graphrag (or one of its dependencies) is not installed
-    HAVE_NANO_GRAPHRAG = False
 
     @dataclass
     class BaseKVStorage(StorageFields, Generic[T]):  # type: ignore[no-redef]
         """Stand-in for nano_graphrag.base.BaseKVStorage (its callbacks: AsyncCallbacks)."""
 
 
-__all__ = ["HAVE_NANO_GRAPHRAG", "AsyncCallbacks", "BaseKVStorage", "StorageFields"]
+__all__ = ["AsyncCallbacks", "BaseKVStorage", "StorageFields"]
