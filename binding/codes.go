@@ -29,6 +29,10 @@ const (
 	statusPending       = int32(C.NGR_ERR_PENDING)
 	statusBadRequest    = int32(C.NGR_ERR_BAD_REQUEST)
 	statusNotReplicated = int32(C.NGR_ERR_NOT_REPLICATED)
+	statusCorruptValue  = int32(C.NGR_ERR_CORRUPT_VALUE)
+	statusResponse      = int32(C.NGR_ERR_RESPONSE)
+	statusTLS           = int32(C.NGR_ERR_TLS)
+	statusOOM           = int32(C.NGR_ERR_OOM)
 )
 
 const (

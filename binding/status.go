@@ -21,6 +21,8 @@ func statusOf(err error) int32 {
 	var pe *panicError
 	var netErr net.Error
 	var decodeErr *requestDecodeError
+	var corrupt *storage.CorruptValuesError
+	var reply redis.Error
 	switch {
 	case err == nil:
 		return statusOK
@@ -32,6 +34,8 @@ func statusOf(err error) int32 {
 		return statusPending
 	case errors.Is(err, errBadRequest), errors.Is(err, errHooksDisabled):
 		return statusBadRequest
+	case errors.As(err, &corrupt):
+		return statusCorruptValue
 	case errors.As(err, &decodeErr), errors.Is(err, storage.ErrCorruptValue):
 		return statusSerialization
 	case errors.Is(err, context.Canceled):
@@ -45,6 +49,10 @@ func statusOf(err error) int32 {
 		return statusTooLarge
 	case isAuthReply(err):
 		return statusAuth
+	case errors.Is(err, storage.ErrTLS):
+		return statusTLS
+	case replyHas(err, "OOM "):
+		return statusOOM
 	case isRedirect(err):
 		return statusRedirect
 	case errors.Is(err, storage.ErrNotReplicated):
@@ -55,6 +63,8 @@ func statusOf(err error) int32 {
 		return statusTimeout
 	case isConnectionError(err):
 		return statusConnection
+	case errors.As(err, &reply):
+		return statusResponse
 	default:
 		return statusInternal
 	}

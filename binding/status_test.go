@@ -58,6 +58,11 @@ func TestStatusOfMapsEveryKind(t *testing.T) {
 		"clusterdown":     {wrap(replyError("CLUSTERDOWN The cluster is down")), statusConnection},
 		"auth handshake":  {wrap(replyError("ERR AUTH <password> called without any password configured")), statusAuth},
 		"old auth reply":  {wrap(replyError("ERR invalid password")), statusAuth},
+		"corrupt stored":  {wrap(&storage.CorruptValuesError{Namespace: "n", IDs: []string{"a"}, Reasons: []string{"x"}}), statusCorruptValue},
+		"tls":             {wrap(fmt.Errorf("%w: x509", storage.ErrTLS)), statusTLS},
+		"oom":             {wrap(replyError("OOM command not allowed when used memory > 'maxmemory'.")), statusOOM},
+		"db out of range": {wrap(replyError("ERR DB index is out of range")), statusResponse},
+		"wrongtype":       {wrap(replyError("WRONGTYPE index key k holds a string")), statusResponse},
 		"anything else":   {errors.New("something odd"), statusInternal},
 		"redacted config": {redactedError{&storage.ConfigError{Option: "url"}, []string{"pw"}}, statusConfig},
 	}

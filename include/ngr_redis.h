@@ -54,7 +54,11 @@ typedef enum ngr_status {
     NGR_ERR_CANCELLED = 12,    /* the ticket was cancelled with ngr_cancel */
     NGR_ERR_PENDING = 13,      /* ngr_take: the ticket has not completed yet */
     NGR_ERR_BAD_REQUEST = 14,  /* unknown op or malformed request */
-    NGR_ERR_NOT_REPLICATED = 15 /* written on the master, but WAIT saw fewer replicas than wait_replicas */
+    NGR_ERR_NOT_REPLICATED = 15, /* written on the master, but WAIT saw fewer replicas than wait_replicas */
+    NGR_ERR_CORRUPT_VALUE = 16, /* a stored value cannot be read; names the namespace and every bad id */
+    NGR_ERR_RESPONSE = 17,     /* Redis answered with an error reply; message quotes it */
+    NGR_ERR_TLS = 18,          /* TLS handshake failed (certificate, CA, TLS vs plain port) */
+    NGR_ERR_OOM = 19           /* Redis refused a write: OOM command not allowed (maxmemory) */
 } ngr_status;
 
 /*

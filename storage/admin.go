@@ -67,15 +67,21 @@ func (n *Namespace) Drop(ctx context.Context) (int64, error) {
 	return n.sweep(ctx, "drop", false)
 }
 
-// Repair removes index entries whose value key is gone (deleted behind our
-// back, or an interrupted write by an older layout) and returns how many.
-// Expired entries are also removed. Values are never touched.
+// Repair mends the index after damage done behind our back and returns how
+// many index entries it changed. It removes entries whose value key is gone
+// (deleted by hand or evicted; expired entries go too), then lists again
+// every value the index misses (the index itself was deleted): that second
+// step SCANs the database (reindex.go). Values are never touched.
 func (n *Namespace) Repair(ctx context.Context) (int64, error) {
-	return n.sweep(ctx, "repair", true)
+	removed, err := n.sweep(ctx, "repair", true)
+	if err != nil {
+		return removed, err
+	}
+	added, err := n.reindex(ctx)
+	return removed + added, err
 }
 
-// sweep reads each bucket's whole index, then runs removeScript over it in
-// chunks of BatchSize ids, chunks packed into round trips of BatchSize ids.
+// sweep reads each bucket's whole index, then runs removeScript over it.
 func (n *Namespace) sweep(ctx context.Context, op string, onlyMissing bool) (int64, error) {
 	cmds, err := n.perBucket(ctx, op, func(pipe redis.Pipeliner, index string) redis.Cmder {
 		return pipe.ZRange(ctx, index, 0, -1)
@@ -87,7 +93,18 @@ func (n *Namespace) sweep(ctx context.Context, op string, onlyMissing bool) (int
 	if onlyMissing {
 		flag = "1"
 	}
-	var removed int64
+	return n.scriptPerID(ctx, op, removeScript, flag, func(b int) []string {
+		return cmds[b].(*redis.StringSliceCmd).Val()
+	})
+}
+
+// scriptPerID runs script over the ids of every bucket (KEYS = the bucket's
+// index, then the ids' value keys; ARGV = lead if not empty, then the ids),
+// in chunks of BatchSize ids packed into round trips of BatchSize ids, and
+// returns the sum of the scripts' integer results.
+func (n *Namespace) scriptPerID(ctx context.Context, op string, script *redis.Script, lead string,
+	idsOf func(bucket int) []string) (int64, error) {
+	var total int64
 	pipe, pending := n.c.rdb.Pipeline(), 0
 	flush := func() error {
 		if pending == 0 {
@@ -96,28 +113,31 @@ func (n *Namespace) sweep(ctx context.Context, op string, onlyMissing bool) (int
 		results, err := execPipeline(ctx, op, pipe)
 		for _, r := range results {
 			v, _ := r.(*redis.Cmd).Int64()
-			removed += v
+			total += v
 		}
 		pipe, pending = n.c.rdb.Pipeline(), 0
 		return err
 	}
-	for b, cmd := range cmds {
-		ids := cmd.(*redis.StringSliceCmd).Val()
+	for b := range numBuckets {
+		ids := idsOf(b)
 		for _, r := range chunks(len(ids), n.c.opts.BatchSize) {
 			if pending+r[1]-r[0] > n.c.opts.BatchSize {
 				if err := flush(); err != nil {
-					return removed, err
+					return total, err
 				}
 			}
 			keys := []string{n.keys.indexKey(b)}
-			args := []any{flag}
+			var args []any
+			if lead != "" {
+				args = append(args, lead)
+			}
 			for _, id := range ids[r[0]:r[1]] {
 				keys = append(keys, n.keys.valueKeyIn(b, id))
 				args = append(args, id)
 			}
-			removeScript.Eval(ctx, pipe, keys, args...)
+			script.Eval(ctx, pipe, keys, args...)
 			pending += r[1] - r[0]
 		}
 	}
-	return removed, flush()
+	return total, flush()
 }

@@ -2,10 +2,13 @@ package storage
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/klauspost/compress/zstd"
 )
 
 // Client is one connection pool to one Redis deployment (single node,
@@ -17,6 +20,7 @@ type Client struct {
 	topology Topology
 	closed   atomic.Bool
 	health   *healthMonitor
+	zstd     *zstd.Decoder // stops at opts.MaxValueSize
 
 	mu       sync.Mutex
 	counters map[string]*opCounters // per namespace name, shared by its handles
@@ -37,13 +41,18 @@ func New(ctx context.Context, opts *Options) (*Client, error) {
 	}
 	if err := rdb.Ping(ctx).Err(); err != nil {
 		rdb.Close()
-		return nil, wrapRedis("connect", err)
+		return nil, firstCommandError(&o, ep, err)
 	}
 	if err := checkEviction(ctx, rdb, &o, strings.Join(ep.addrs, ",")); err != nil {
 		rdb.Close()
 		return nil, err
 	}
-	c := &Client{opts: o, rdb: rdb, topology: topology, counters: map[string]*opCounters{}}
+	dec, err := newValueDecoder(o.MaxValueSize)
+	if err != nil {
+		rdb.Close()
+		return nil, fmt.Errorf("storage: zstd decoder: %w", err)
+	}
+	c := &Client{opts: o, rdb: rdb, topology: topology, zstd: dec, counters: map[string]*opCounters{}}
 	c.health = startHealthMonitor(rdb, o.HealthCheckInterval, o.ReadTimeout)
 	return c, nil
 }
@@ -58,6 +67,7 @@ func (c *Client) Close() error {
 		return nil
 	}
 	c.health.stop()
+	c.zstd.Close()
 	return c.rdb.Close()
 }
 

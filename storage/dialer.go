@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
-	"fmt"
 	"net"
 	"time"
 )
@@ -32,7 +31,7 @@ func newDialer(o *Options, tlsCfg *tls.Config) func(ctx context.Context, network
 			tc := tls.Client(conn, cfg)
 			if err := tc.HandshakeContext(ctx); err != nil {
 				conn.Close()
-				return nil, fmt.Errorf("storage: TLS handshake with %s: %w", addr, err)
+				return nil, tlsHandshakeError(addr, err)
 			}
 			conn = tc
 		}

@@ -3,6 +3,8 @@ package storage
 import (
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/redis/go-redis/v9"
 )
@@ -45,6 +47,10 @@ var (
 	// WAS written to the master; it may be lost if the master fails before
 	// replicating.
 	ErrNotReplicated = errors.New("storage: write not acknowledged by enough replicas")
+
+	// ErrTLS is matched by every failed TLS handshake: an untrusted or
+	// missing certificate, or TLS spoken to a plain port. Nothing was sent.
+	ErrTLS = errors.New("storage: TLS handshake failed")
 )
 
 // ConfigError names the option and the value that were rejected. Value is
@@ -97,6 +103,37 @@ func (e *ValueTooLargeError) Unwrap() error { return ErrValueTooLarge }
 func corruptValue(id, reason string) error {
 	return fmt.Errorf("%w: key %q: %s", ErrCorruptValue, id, reason)
 }
+
+// CorruptValuesError is a read that found stored values it cannot return
+// (damaged or foreign bytes): it names the namespace and every bad id. A
+// batch read with any bad value fails whole, so no caller mistakes a
+// damaged value for a missing one; the good ids can be read without them.
+type CorruptValuesError struct {
+	Namespace string
+	IDs       []string // every bad id, in request order
+	Reasons   []string // why, for each of IDs
+}
+
+func (e *CorruptValuesError) Error() string {
+	const reasons = 3
+	quoted := make([]string, len(e.IDs))
+	for i, id := range e.IDs {
+		quoted[i] = strconv.Quote(id)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "storage: corrupt stored value in namespace %q: %d id(s) cannot be read: %s; rewrite or delete them (",
+		e.Namespace, len(e.IDs), strings.Join(quoted, ", "))
+	for i := range min(len(e.IDs), reasons) {
+		fmt.Fprintf(&b, "%s%s: %s", map[bool]string{true: "", false: "; "}[i == 0], quoted[i], e.Reasons[i])
+	}
+	if len(e.IDs) > reasons {
+		b.WriteString("; ...")
+	}
+	b.WriteString(")")
+	return b.String()
+}
+
+func (e *CorruptValuesError) Unwrap() error { return ErrCorruptValue }
 
 // recoverAs is deferred at the top of the goroutines this package starts: a
 // panic there is out of any caller's reach (the C binding recovers only its

@@ -5,6 +5,8 @@ import (
 	"errors"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/nanographrag/nano-graphrag-redis/internal/msgpackwalk"
 )
 
 // Reads go to the value keys only: a value key is the truth (it expires by
@@ -24,7 +26,36 @@ func (n *Namespace) Get(ctx context.Context, id string) ([]byte, error) {
 		return nil, wrapRedis("get", err)
 	}
 	n.ops.countReads(1, 1)
-	return decodeValue(id, stored)
+	value, err := n.readValue(id, stored, nil)
+	if err != nil {
+		return nil, &CorruptValuesError{Namespace: n.name, IDs: []string{id}, Reasons: []string{err.Error()}}
+	}
+	return value, nil
+}
+
+// maxValueDepth bounds how deeply a stored value may nest: far above what
+// Python's msgpack writes (511), below what it reads inside a response
+// (1024), and it keeps every walk's memory small.
+const maxValueDepth = 1000
+
+// readValue turns stored bytes into the value to return: decompressed,
+// checked to be exactly one msgpack object (so no damaged value reaches a
+// decoder, nor breaks the framing of a batch response), and projected.
+func (n *Namespace) readValue(id string, stored []byte, proj *projector) ([]byte, error) {
+	value, err := n.decodeValue(stored)
+	if err != nil {
+		return nil, err
+	}
+	if err := msgpackwalk.Valid(value, maxValueDepth); err != nil {
+		if len(value) == 0 {
+			return nil, errors.New("empty value")
+		}
+		return nil, err
+	}
+	if proj != nil {
+		return proj.project(id, value)
+	}
+	return value, nil
 }
 
 // GetMany returns one entry per id, in the order of ids, nil for a missing
@@ -37,6 +68,7 @@ func (n *Namespace) GetMany(ctx context.Context, ids []string, fields []string) 
 	proj := newProjector(fields)
 	out := make([][]byte, len(ids))
 	hits := 0
+	bad := &CorruptValuesError{Namespace: n.name}
 	err := perID(ctx, n, "get_many", ids,
 		func(pipe redis.Pipeliner, key string) *redis.StringCmd { return pipe.Get(ctx, key) },
 		func(i int, cmd *redis.StringCmd) error {
@@ -44,16 +76,19 @@ func (n *Namespace) GetMany(ctx context.Context, ids []string, fields []string) 
 			if err != nil { // redis.Nil: perID lets only misses through
 				return nil
 			}
-			value, err := decodeValue(ids[i], stored)
-			if err == nil && proj != nil {
-				value, err = proj.project(ids[i], value)
+			hits++
+			value, err := n.readValue(ids[i], stored, proj)
+			if err != nil {
+				bad.IDs, bad.Reasons = append(bad.IDs, ids[i]), append(bad.Reasons, err.Error())
 			}
 			out[i] = value
-			hits++
-			return err
+			return nil
 		})
 	if err != nil {
 		return nil, err
+	}
+	if len(bad.IDs) > 0 {
+		return nil, bad
 	}
 	n.ops.countReads(hits, len(ids))
 	return out, nil

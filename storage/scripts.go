@@ -16,6 +16,17 @@ const luaNow = `local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 `
 
+// luaCheckIndex refuses to run a script whose index key (KEYS[1]) holds
+// something other than a sorted set (written by another program), BEFORE the
+// script changes anything: Lua scripts are not rolled back, and a ZADD that
+// fails after the SETs would leave values the index does not list.
+const luaCheckIndex = `local kind = redis.call('TYPE', KEYS[1])['ok']
+if kind ~= 'zset' and kind ~= 'none' then
+  return redis.error_reply('WRONGTYPE index key ' .. KEYS[1] .. ' holds a ' .. kind ..
+    ', not a sorted set; nothing was changed in its bucket. Delete that key, then run repair()')
+end
+`
+
 // indexScript: KEYS = index, then (only with a TTL) the bucket's value keys
 // just SET in the same MULTI; ARGV = ttl_ms, then the ids. The values
 // themselves travel as plain SET arguments in that MULTI (upsert.go): turned
@@ -65,7 +76,7 @@ return redis.call('ZRANGE', KEYS[1], string.format('%.0f', now), '+inf', 'BYSCOR
 // Repair, where only ids whose value is gone are dropped from the index) and
 // removes the id from the index. Returns the number of live values unlinked
 // (Drop) or of index entries removed (Repair).
-var removeScript = redis.NewScript(`
+var removeScript = redis.NewScript(luaCheckIndex + `
 local onlyMissing = ARGV[1] == '1'
 local n = 0
 for i = 2, #KEYS do
@@ -79,4 +90,33 @@ for i = 2, #KEYS do
   end
 end
 return n
+`)
+
+// reindexScript: KEYS = index, value keys...; ARGV = the id of each value
+// key. Lists in the index every id whose value exists but is not listed
+// (the index was deleted or damaged), scored with the value's own expiry, and
+// keeps the index alive as long as its newest value. Returns how many ids
+// it added.
+var reindexScript = redis.NewScript(luaCheckIndex + `
+local indexExpiry = redis.call('PEXPIRETIME', KEYS[1])
+local added, newest, forever = 0, -1, false
+for i = 2, #KEYS do
+  local at = redis.call('PEXPIRETIME', KEYS[i])
+  if at ~= -2 and not redis.call('ZSCORE', KEYS[1], ARGV[i - 1]) then
+    local score = '+inf'
+    if at == -1 then forever = true else
+      score = string.format('%.0f', at)
+      if at > newest then newest = at end
+    end
+    added = added + redis.call('ZADD', KEYS[1], score, ARGV[i - 1])
+  end
+end
+if added > 0 then
+  if forever or indexExpiry == -1 then
+    redis.call('PERSIST', KEYS[1])
+  elseif newest > indexExpiry then
+    redis.call('PEXPIREAT', KEYS[1], newest)
+  end
+end
+return added
 `)

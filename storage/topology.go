@@ -3,7 +3,6 @@ package storage
 import (
 	"context"
 	"crypto/tls"
-	"fmt"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -61,7 +60,7 @@ func connect(ctx context.Context, o *Options, ep endpoint, tlsCfg *tls.Config) (
 		return seed, TopologySingle, nil
 	default:
 		seed.Close()
-		return nil, "", fmt.Errorf("storage: detecting topology on %s: %w", ep.addrs[0], err)
+		return nil, "", firstCommandError(o, ep, err)
 	}
 }
 

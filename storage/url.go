@@ -29,7 +29,7 @@ func parseURL(raw string) (endpoint, error) {
 	}
 	scheme, rest, at, ok := splitUserinfo(raw)
 	if !ok {
-		return bad("want redis://, rediss://, unix:// or redis+sentinel://")
+		return bad("no scheme; write it as a URL, e.g. redis://" + redactURL(raw) + " (rediss:// for TLS, unix:// or redis+sentinel://)")
 	}
 	var ep endpoint
 	switch strings.ToLower(scheme) {

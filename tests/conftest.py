@@ -124,3 +124,37 @@ def raw_redis(url: str) -> Any:
     if url == os.environ.get("NGR_TEST_CLUSTER_URL"):
         return RedisCluster.from_url(url)
     return redis.Redis.from_url(url)
+
+
+@pytest.fixture
+def spawn_redis(tmp_path):
+    """Start a throwaway redis-server with extra arguments (a setting no shared test server may have,
+    e.g. maxmemory or maxclients) on a free loopback port; returns its port. Stopped by its own handle."""
+    import subprocess
+    import time
+
+    procs = []
+
+    def start(*args: str) -> int:
+        port = free_port()
+        proc = subprocess.Popen(
+            ["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no",
+             "--dir", str(tmp_path), *args],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        procs.append(proc)
+        tls = "--tls-port" in args
+        probe = int(args[args.index("--tls-port") + 1]) if tls else port
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", probe), timeout=0.2).close()
+                return probe
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    yield start
+    for proc in procs:
+        proc.terminate()
+        proc.wait(timeout=10)

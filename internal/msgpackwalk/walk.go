@@ -8,6 +8,7 @@ package msgpackwalk
 import (
 	"errors"
 	"fmt"
+	"unicode/utf8"
 )
 
 // ErrTruncated is returned when the bytes end inside an object, or a header
@@ -51,7 +52,7 @@ func MapLen(b []byte, pos int) (n, next int, ok bool, err error) {
 		return 0, 0, false, ErrTruncated
 	}
 	c := b[pos]
-	if !(c >= 0x80 && c <= 0x8f) && c != 0xde && c != 0xdf {
+	if !isMapCode(c) {
 		return 0, 0, false, nil
 	}
 	size, elems, err := header(b, pos)
@@ -131,4 +132,103 @@ func length(b []byte, pos int, c byte) (n, width int, err error) {
 		n = n<<8 | int(x)
 	}
 	return n, width, nil
+}
+
+// ErrTooDeep is returned by Valid for containers nested beyond its limit.
+var ErrTooDeep = errors.New("msgpack: nested too deep")
+
+// ErrNotPortable is returned by Valid for msgpack that other decoders
+// refuse: a str that is not UTF-8, a map key that is an array or a map
+// (unhashable in Python), a timestamp extension of a wrong length.
+var ErrNotPortable = errors.New("msgpack: not decodable by every client")
+
+// Valid reports whether b is exactly one well-formed msgpack object nested
+// at most maxDepth containers deep, that every client can decode (see
+// ErrNotPortable). It keeps one counter per open container, so its memory is
+// bounded by maxDepth whatever b claims.
+func Valid(b []byte, maxDepth int) error {
+	var open []int   // elements still to come in each open container
+	var inMap []bool // whether that container is a map
+	pos := 0
+	for {
+		if pos >= len(b) {
+			return ErrTruncated
+		}
+		size, elems, err := header(b, pos)
+		if err != nil {
+			return err
+		}
+		if size > len(b)-pos || elems > len(b)-pos-size {
+			return fmt.Errorf("%w: code 0x%02x at offset %d", ErrTruncated, b[pos], pos)
+		}
+		isKey := len(open) > 0 && inMap[len(open)-1] && open[len(open)-1]%2 == 0
+		if err := portable(b[pos:pos+size], isKey); err != nil {
+			return fmt.Errorf("%w: %s at offset %d", ErrNotPortable, err, pos)
+		}
+		pos += size
+		if elems > 0 {
+			if len(open) == maxDepth {
+				return fmt.Errorf("%w: more than %d levels", ErrTooDeep, maxDepth)
+			}
+			open, inMap = append(open, elems), append(inMap, isMapCode(b[pos-size]))
+			continue
+		}
+		for len(open) > 0 { // the object is complete: so may be its parents
+			open[len(open)-1]--
+			if open[len(open)-1] > 0 {
+				break
+			}
+			open, inMap = open[:len(open)-1], inMap[:len(inMap)-1]
+		}
+		if len(open) == 0 {
+			if pos != len(b) {
+				return fmt.Errorf("msgpack: %d bytes after the object", len(b)-pos)
+			}
+			return nil
+		}
+	}
+}
+
+// portable checks one object's own bytes (obj: code, lengths, payload).
+func portable(obj []byte, isKey bool) error {
+	c := obj[0]
+	switch {
+	case isKey && (isMapCode(c) || c >= 0x90 && c <= 0x9f || c == 0xdc || c == 0xdd):
+		return errors.New("a map key that is an array or a map")
+	case c >= 0xa0 && c <= 0xbf || c >= 0xd9 && c <= 0xdb:
+		if !utf8.Valid(obj[strHeaderLen(c):]) {
+			return errors.New("a str that is not UTF-8")
+		}
+	}
+	if t, n, ok := extType(obj); ok && t == -1 && n != 4 && n != 8 && n != 12 {
+		return errors.New("a timestamp extension of a wrong length")
+	}
+	return nil
+}
+
+func isMapCode(c byte) bool { return c >= 0x80 && c <= 0x8f || c == 0xde || c == 0xdf }
+
+// strHeaderLen is the size of a str's code and length field.
+func strHeaderLen(c byte) int {
+	switch c {
+	case 0xd9:
+		return 2
+	case 0xda:
+		return 3
+	case 0xdb:
+		return 5
+	}
+	return 1 // fixstr
+}
+
+// extType returns an ext object's type and payload length.
+func extType(obj []byte) (typ int8, n int, ok bool) {
+	switch c := obj[0]; {
+	case c >= 0xd4 && c <= 0xd8: // fixext: code, type, payload
+		return int8(obj[1]), len(obj) - 2, true
+	case c >= 0xc7 && c <= 0xc9: // ext 8/16/32: code, length, type, payload
+		w := 1 << (c - 0xc7)
+		return int8(obj[1+w]), len(obj) - 2 - w, true
+	}
+	return 0, 0, false
 }

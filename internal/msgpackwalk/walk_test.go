@@ -109,3 +109,45 @@ func TestMapLen(t *testing.T) {
 	assert.Equal(t, []int{1, 3}, []int{n, next})
 	assert.True(t, ok)
 }
+
+func TestValid(t *testing.T) {
+	nested := func(depth int) []byte { return append(bytes.Repeat([]byte{0x91}, depth), 0xc0) }
+	v, err := msgpack.Marshal(map[string]any{"a": []any{1, map[string]any{"b": "c"}, []any{}}, "d": map[string]any{}})
+	require.NoError(t, err)
+	assert.NoError(t, Valid(v, 3))
+	assert.ErrorIs(t, Valid(v, 2), ErrTooDeep)
+	assert.NoError(t, Valid(nested(1000), 1000))
+	assert.ErrorIs(t, Valid(nested(1001), 1000), ErrTooDeep)
+	assert.ErrorIs(t, Valid(nested(5_000_000), 1000), ErrTooDeep)
+	assert.NoError(t, Valid([]byte{0x90}, 0), "an empty container opens nothing")
+	assert.ErrorIs(t, Valid(nil, 10), ErrTruncated)
+	assert.ErrorIs(t, Valid(v[:len(v)-1], 10), ErrTruncated)
+	assert.ErrorContains(t, Valid(append(v, 0xc0), 10), "1 bytes after")
+	assert.ErrorIs(t, Valid([]byte{0x92, 0x01, 0xc1}, 10), ErrReservedCode)
+	assert.ErrorIs(t, Valid([]byte{0xdf, 0x7f, 0xff, 0xff, 0xff}, 10), ErrTruncated)
+}
+
+// What Python's msgpack refuses, Valid refuses too: so a batch read names
+// every bad id at once, in Go.
+func TestValidRefusesWhatOtherClientsCannotDecode(t *testing.T) {
+	for name, b := range map[string][]byte{
+		"str not UTF-8":        {0x81, 0xa1, 'a', 0xa2, 0xff, 0xfe},
+		"str8 not UTF-8":       {0xd9, 0x01, 0xff},
+		"array as a map key":   {0x81, 0x91, 0x01, 0x02},
+		"map as a map key":     {0x81, 0x80, 0x02},
+		"timestamp of 3 bytes": {0xc7, 0x03, 0xff, 1, 2, 3},
+		"timestamp of 2 bytes": {0xd5, 0xff, 1, 2},
+	} {
+		assert.ErrorIs(t, Valid(b, 10), ErrNotPortable, name)
+	}
+	for name, b := range map[string][]byte{
+		"containers as values": {0x82, 0xa1, 'a', 0x91, 0x01, 0xa1, 'b', 0x80},
+		"int key":              {0x81, 0x01, 0x02},
+		"bin not UTF-8":        {0xc4, 0x01, 0xff},
+		"timestamp32":          {0xd6, 0xff, 0, 0, 0, 1},
+		"other ext":            {0xc7, 0x03, 0x05, 1, 2, 3},
+		"UTF-8 str":            append([]byte{0xa5}, "é€"...),
+	} {
+		assert.NoError(t, Valid(b, 10), name)
+	}
+}

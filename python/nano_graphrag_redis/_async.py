@@ -38,7 +38,7 @@ class RedisKVStorage(StoreCore, AsyncCallbacks, BaseKVStorage):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        self._gets = GetCoalescer(self._submit)
+        self._gets = GetCoalescer(self._submit, self.namespace)
 
     async def _submit(self, request: rq.Request[T]) -> T:
         return await _completion.run(self._store.handle(), request)
@@ -50,7 +50,9 @@ class RedisKVStorage(StoreCore, AsyncCallbacks, BaseKVStorage):
         return await self._gets.get(id)
 
     async def get_by_ids(self, ids: Iterable[str], fields: Iterable[str] | None = None) -> list[Any]:
-        return await self._submit(rq.get_many(ids, fields))
+        """Values in ids order, None for a missing id. Any stored value that cannot be read raises
+        CorruptValueError naming every bad id (docs/errors.md)."""
+        return await self._submit(rq.get_many(self.namespace, ids, fields))
 
     async def filter_keys(self, data: Iterable[str]) -> set[str]:
         return await self._submit(rq.filter_missing(data))

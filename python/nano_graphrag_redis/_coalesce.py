@@ -56,8 +56,9 @@ class _LoopState:
 class GetCoalescer:
     """Batches the get_by_id calls of one store, per event loop."""
 
-    def __init__(self, submit: Submit) -> None:
+    def __init__(self, submit: Submit, namespace: str) -> None:
         self._submit = submit
+        self._namespace = namespace  # named by a CorruptValueError
         self._loops: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopState] = (
             weakref.WeakKeyDictionary()
         )
@@ -97,9 +98,9 @@ class GetCoalescer:
         ids = [id for id, _ in batch]
         try:
             if len(ids) == 1:
-                values = [await self._submit(rq.get(ids[0]))]
+                values = [await self._submit(rq.get(self._namespace, ids[0]))]
             else:
-                values = await self._submit(rq.get_many(ids))
+                values = await self._submit(rq.get_many(self._namespace, ids))
         except RedisKVError as exc:
             if len(ids) == 1 or isinstance(exc, _SHARED_ERRORS):
                 _fail(batch, exc)

@@ -16,13 +16,17 @@ __all__ = [
     "ClosedError",
     "ClusterRedirectError",
     "ConfigurationError",
+    "CorruptValueError",
     "GoPanicError",
     "InternalError",
     "NotReplicatedError",
+    "OutOfMemoryError",
     "RedisKVConnectionError",
     "RedisKVError",
     "RedisKVTimeoutError",
+    "ResponseError",
     "SerializationError",
+    "TLSError",
     "UsedAfterForkError",
     "ValueTooLargeError",
 ]
@@ -46,8 +50,27 @@ class RedisKVTimeoutError(RedisKVError, TimeoutError):
     """A command timed out. The outcome is unknown: it may have been applied."""
 
 
-class AuthenticationError(RedisKVError):
-    """Redis refused the credentials or the ACL forbids the command (NOAUTH, WRONGPASS, NOPERM)."""
+class AuthenticationError(RedisKVConnectionError):
+    """Redis refused the credentials or the ACL forbids the command (NOAUTH, WRONGPASS, NOPERM).
+
+    A connection error, as in redis-py: the connection cannot be used as configured.
+    """
+
+
+class TLSError(RedisKVConnectionError):
+    """The TLS handshake failed: certificate not trusted or missing, wrong CA,
+    or one side speaks TLS and the other does not (rediss:// vs redis://)."""
+
+
+class ResponseError(RedisKVError):
+    """Redis answered with an error reply (e.g. ``ERR DB index is out of range``,
+    ``WRONGTYPE``); the message quotes it."""
+
+
+class OutOfMemoryError(ResponseError):
+    """Redis refused a write: ``OOM command not allowed`` (maxmemory reached with
+    the noeviction policy). Nothing of the refused command was written; free
+    memory or raise maxmemory, then retry."""
 
 
 class ClusterRedirectError(RedisKVError):
@@ -56,6 +79,15 @@ class ClusterRedirectError(RedisKVError):
 
 class SerializationError(RedisKVError, TypeError):
     """A value cannot be encoded as msgpack, or a stored value cannot be decoded."""
+
+
+class CorruptValueError(SerializationError):
+    """A stored value cannot be read back: its bytes are damaged or were not
+    written by this library (empty, truncated, trailing garbage, not msgpack,
+    not decodable in Python, a decompression bomb beyond max_value_size).
+    The message names the namespace and every bad id. A batch read with any
+    bad value raises, rather than return a damaged value or pass it off as
+    missing; read the other ids without them, and rewrite or delete the bad ones."""
 
 
 class ValueTooLargeError(RedisKVError):
@@ -104,6 +136,10 @@ _BY_STATUS: dict[int, type[RedisKVError]] = {
     _abi.NGR_ERR_BAD_HANDLE: ClosedError,  # a handle is unknown once it was closed
     _abi.NGR_ERR_PANIC: GoPanicError,
     _abi.NGR_ERR_NOT_REPLICATED: NotReplicatedError,
+    _abi.NGR_ERR_CORRUPT_VALUE: CorruptValueError,
+    _abi.NGR_ERR_RESPONSE: ResponseError,
+    _abi.NGR_ERR_TLS: TLSError,
+    _abi.NGR_ERR_OOM: OutOfMemoryError,
 }
 
 

@@ -34,10 +34,12 @@ class SyncRedisKVStorage(StoreCore, StorageFields):
         return self._call(rq.ALL_KEYS)
 
     def get_by_id(self, id: str) -> Any:
-        return self._call(rq.get(id))
+        return self._call(rq.get(self.namespace, id))
 
     def get_by_ids(self, ids: Iterable[str], fields: Iterable[str] | None = None) -> list[Any]:
-        return self._call(rq.get_many(ids, fields))
+        """Values in ids order, None for a missing id. Any stored value that cannot be read raises
+        CorruptValueError naming every bad id (docs/errors.md)."""
+        return self._call(rq.get_many(self.namespace, ids, fields))
 
     def filter_keys(self, data: Iterable[str]) -> set[str]:
         return self._call(rq.filter_missing(data))

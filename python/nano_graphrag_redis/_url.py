@@ -54,7 +54,8 @@ def parse_url(url: str) -> Endpoint:
     """Parse redis://, rediss://, unix:// and redis+sentinel:// URLs; URLError if refused."""
     scheme, sep, rest = url.partition("://")
     if not sep:
-        raise URLError("want redis://, rediss://, unix:// or redis+sentinel://")
+        raise URLError(f"no scheme; write it as a URL, e.g. redis://{redact_url(url)} "
+                       "(rediss:// for TLS, unix:// or redis+sentinel://)")
     kinds = {"redis": ("tcp", False, False), "rediss": ("tcp", True, False),
              "unix": ("unix", False, False), "redis+sentinel": ("tcp", False, True)}
     if scheme.lower() not in kinds:
