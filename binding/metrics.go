@@ -34,6 +34,7 @@ var statusNames = map[int32]string{
 	statusSerialization: "serialization", statusTooLarge: "too_large", statusClosed: "closed",
 	statusBadHandle: "bad_handle", statusPanic: "panic", statusCancelled: "cancelled",
 	statusPending: "pending", statusBadRequest: "bad_request", statusNotReplicated: "not_replicated",
+	statusCorruptValue: "corrupt_value", statusResponse: "response", statusTLS: "tls", statusOOM: "oom",
 }
 
 // opMetrics is one operation's counters on one namespace.
