@@ -13,7 +13,8 @@ import (
 // unconditionally, but a timeout means "outcome unknown", so with
 // RetryOnTimeout false the connection turns i/o timeouts into ErrTimeout,
 // which go-redis does not recognise as retryable. Dial errors stay
-// untouched (nothing was sent, a retry is always safe).
+// untouched (nothing was sent, a retry is always safe). Every new connection
+// is probed with a PING first (probe.go).
 func newDialer(o *Options, tlsCfg *tls.Config) func(ctx context.Context, network, addr string) (net.Conn, error) {
 	d := &net.Dialer{Timeout: o.DialTimeout, KeepAlive: 5 * time.Minute}
 	retryOnTimeout := o.RetryOnTimeout
@@ -34,6 +35,10 @@ func newDialer(o *Options, tlsCfg *tls.Config) func(ctx context.Context, network
 				return nil, tlsHandshakeError(addr, err)
 			}
 			conn = tc
+		}
+		if err := probeConn(conn, addr, o.DialTimeout); err != nil {
+			conn.Close()
+			return nil, err
 		}
 		if !retryOnTimeout {
 			conn = &timeoutFinalConn{Conn: conn}

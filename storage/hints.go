@@ -5,9 +5,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
-	"io"
 	"net"
-	"syscall"
 
 	"github.com/redis/go-redis/v9"
 )
@@ -32,17 +30,11 @@ func tlsHandshakeError(addr string, err error) error {
 		"server requires client certificates, tls_cert_file and tls_key_file: %w", ErrTLS, addr, err)
 }
 
-// connectError is the first command on a new client failing. A connection
-// the server accepts and then closes or resets without a word is the
-// signature of a TLS port reached with redis://, of maxclients, and of a
-// server that requires a client certificate.
+// connectError is the first command on a new client failing; the cause
+// (probe.go, tlsHandshakeError) already says what to do.
 func connectError(addr string, err error) error {
 	if errors.Is(err, ErrTLS) {
 		return err // already says where and what to do
-	}
-	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) {
-		return fmt.Errorf("storage: cannot connect to Redis at %s: the server closed the connection without answering; "+
-			"if it requires TLS, use rediss://; else it may have reached maxclients: %w", addr, err)
 	}
 	return fmt.Errorf("storage: cannot connect to Redis at %s: %w", addr, err)
 }

@@ -81,3 +81,39 @@ def test_a_server_error_reply_is_a_response_error(single_url, namespace, spawn_r
     assert "OOM command not allowed" in str(info.value)
     assert isinstance(info.value, ResponseError)
     kv.close()
+
+
+def test_maxclients_reached_fails_fast_with_a_hint(namespace, spawn_redis):
+    # Before: the handshake's retries nested, ~45 s per call with the defaults.
+    import socket
+    import time
+
+    port = spawn_redis("--maxclients", "1")
+    for _ in range(100):  # take the only client slot, once the start-up probe's connection is gone
+        holder = socket.create_connection(("127.0.0.1", port))
+        holder.sendall(b"PING\r\n")
+        if holder.recv(100) == b"+PONG\r\n":
+            break
+        holder.close()
+        time.sleep(0.05)
+    try:
+        kv = store(namespace, f"redis://127.0.0.1:{port}", max_retries=3, connection_timeout=1)
+        start = time.monotonic()
+        with pytest.raises(RedisKVConnectionError, match="max number of clients reached.*maxclients"):
+            kv.count()
+        assert time.monotonic() - start < 1 * (3 + 1)  # dial_timeout x (max_retries+1)
+        kv.close()
+    finally:
+        holder.close()
+
+
+def test_mtls_without_a_client_certificate_is_a_tls_error(namespace, spawn_redis):
+    ca = require_env("NGR_TEST_TLS_CA")
+    tls_dir = os.path.dirname(ca)
+    port = spawn_redis("--port", "0", "--tls-port", str(__import__("conftest").free_port()),
+                       "--tls-cert-file", f"{tls_dir}/server.pem", "--tls-key-file", f"{tls_dir}/server.key",
+                       "--tls-ca-cert-file", ca, "--tls-auth-clients", "yes")
+    kv = store(namespace, f"rediss://127.0.0.1:{port}", tls_ca_file=ca, max_retries=3)
+    with pytest.raises(TLSError, match="tls_cert_file"):
+        kv.count()
+    kv.close()
