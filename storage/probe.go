@@ -61,4 +61,3 @@ func probeReply(conn net.Conn) (string, error) {
 	}
 	return string(line), nil
 }
-

@@ -78,9 +78,10 @@ func wantedKey(key any, fields []string) bool {
 	return false
 }
 
-// FuzzDecodeValue: whatever bytes are stored, reading them back gives a
-// corrupt-value error naming the id or a value; a compressed value's bytes
-// survive a round trip through encodeValue.
+// FuzzDecodeValue: whatever bytes are stored, decompression gives an error
+// (which Get and GetMany turn into a CorruptValuesError naming the id) or at
+// most max_value_size bytes; a compressed value's bytes survive a round trip
+// through encodeValue.
 func FuzzDecodeValue(f *testing.F) {
 	plain, _ := msgpack.Marshal(map[string]any{"content": strings.Repeat("chunk text ", 200)})
 	f.Add(plain)
@@ -88,13 +89,19 @@ func FuzzDecodeValue(f *testing.F) {
 	f.Add([]byte{compressedMarker})
 	f.Add([]byte{compressedMarker, 0x28, 0xb5, 0x2f, 0xfd})
 	f.Add(append([]byte{compressedMarker}, encodeValue(plain, 1)[1:20]...)) // truncated frame
+	const maxSize = 1 << 20
+	dec, err := newValueDecoder(maxSize)
+	if err != nil {
+		f.Fatal(err)
+	}
+	n := &Namespace{c: &Client{opts: Options{MaxValueSize: maxSize}, zstd: dec}, name: "ns"}
 	f.Fuzz(func(t *testing.T, stored []byte) {
-		out, err := decodeValue("the-id", stored)
+		out, err := n.decodeValue(stored)
 		if err != nil {
-			if !errors.Is(err, ErrCorruptValue) || !strings.Contains(err.Error(), "the-id") {
-				t.Fatalf("decodeValue(%x): %v is not a corrupt-value error naming the id", stored, err)
-			}
 			return
+		}
+		if len(out) > maxSize && len(stored) > 0 && stored[0] == compressedMarker {
+			t.Fatalf("%d bytes decompressed, above max_value_size %d", len(out), maxSize)
 		}
 		if len(stored) == 0 || stored[0] != compressedMarker {
 			if !bytes.Equal(out, stored) {
@@ -102,7 +109,7 @@ func FuzzDecodeValue(f *testing.F) {
 			}
 			return
 		}
-		again, err := decodeValue("the-id", encodeValue(out, 1))
+		again, err := n.decodeValue(encodeValue(out, 1))
 		if err != nil || !bytes.Equal(again, out) {
 			t.Fatalf("round trip of %d decompressed bytes failed: %v", len(out), err)
 		}
