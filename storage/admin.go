@@ -20,7 +20,7 @@ func (n *Namespace) perBucket(ctx context.Context, op string, send func(pipe red
 	for b := range cmds {
 		cmds[b] = send(pipe, n.keys.indexKey(b))
 	}
-	if _, err := execPipeline(ctx, op, pipe); err != nil {
+	if _, err := n.c.execPipeline(ctx, op, pipe); err != nil {
 		return nil, err
 	}
 	return cmds, nil
@@ -110,7 +110,7 @@ func (n *Namespace) scriptPerID(ctx context.Context, op string, script *redis.Sc
 		if pending == 0 {
 			return nil
 		}
-		results, err := execPipeline(ctx, op, pipe)
+		results, err := n.c.execPipeline(ctx, op, pipe)
 		for _, r := range results {
 			v, _ := r.(*redis.Cmd).Int64()
 			total += v

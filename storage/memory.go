@@ -40,7 +40,7 @@ func (n *Namespace) EstimateMemory(ctx context.Context, samples int) (MemoryEsti
 			valueCmds = append(valueCmds, pipe.MemoryUsage(ctx, n.keys.valueKeyIn(b, id)))
 		}
 	}
-	if _, err := execPipeline(ctx, "memory", pipe); err != nil {
+	if _, err := n.c.execPipeline(ctx, "memory", pipe); err != nil {
 		return MemoryEstimate{}, err
 	}
 	est := MemoryEstimate{Keys: keys}

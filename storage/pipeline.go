@@ -16,18 +16,46 @@ import (
 // member, UNLINK/ZREM, reads); atomicity comes from the per-bucket scripts.
 
 // execPipeline runs pipe and returns the first real error: a missing key
-// (redis.Nil) is an answer, not an error.
-func execPipeline(ctx context.Context, op string, pipe redis.Pipeliner) ([]redis.Cmder, error) {
+// (redis.Nil) is an answer, not an error. Commands refused because the slot
+// map changed (TRYAGAIN, ASK, MOVED, CLUSTERDOWN: slotMapChanged) are sent
+// again in a fresh pipeline after a slot-map reload, at most MaxRetries times
+// with the retry backoff: go-redis follows these inside a cluster pipeline
+// only for the first command sent to a node, so a live reshard surfaced
+// TRYAGAIN for the others. Every command we pipeline is idempotent.
+func (c *Client) execPipeline(ctx context.Context, op string, pipe redis.Pipeliner) ([]redis.Cmder, error) {
 	cmds, err := pipe.Exec(ctx)
 	if err == nil {
 		return cmds, nil
+	}
+	for attempt := 0; attempt < c.opts.MaxRetries; attempt++ {
+		var refused []redis.Cmder
+		for _, cmd := range cmds {
+			if e := cmd.Err(); e != nil && slotMapChanged(e) {
+				refused = append(refused, cmd)
+			}
+		}
+		if len(refused) == 0 {
+			break
+		}
+		if cluster, ok := c.rdb.(*redis.ClusterClient); ok {
+			cluster.ReloadState(ctx) // asynchronous: the backoff gives it time
+		}
+		if e := sleepCtx(ctx, c.retryBackoff(attempt)); e != nil {
+			return nil, wrapRedis(op, e)
+		}
+		again := c.rdb.Pipeline()
+		for _, cmd := range refused {
+			cmd.SetErr(nil)
+			_ = again.Process(ctx, cmd)
+		}
+		_, _ = again.Exec(ctx) // the answers land in the same commands
 	}
 	for _, cmd := range cmds {
 		if e := cmd.Err(); e != nil && !errors.Is(e, redis.Nil) {
 			return nil, wrapRedis(op, e)
 		}
 	}
-	if errors.Is(err, redis.Nil) {
+	if len(cmds) > 0 || errors.Is(err, redis.Nil) {
 		return cmds, nil
 	}
 	return nil, wrapRedis(op, err)

@@ -128,7 +128,7 @@ func perID[C redis.Cmder](ctx context.Context, n *Namespace, op string, ids []st
 		for i, id := range ids[lo:hi] {
 			cmds[lo+i] = send(pipe, n.keys.valueKey(id))
 		}
-		_, err := execPipeline(ctx, op, pipe)
+		_, err := n.c.execPipeline(ctx, op, pipe)
 		return err
 	})
 	if err != nil {

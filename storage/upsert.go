@@ -62,7 +62,7 @@ func (n *Namespace) checkIndexes(ctx context.Context, groups *[numBuckets][]int)
 			types[key] = pipe.Type(ctx, key)
 		}
 	}
-	if _, err := execPipeline(ctx, "upsert", pipe); err != nil {
+	if _, err := n.c.execPipeline(ctx, "upsert", pipe); err != nil {
 		return err
 	}
 	for key, cmd := range types {
