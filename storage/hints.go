@@ -20,13 +20,13 @@ func tlsHandshakeError(addr string, err error) error {
 	var netErr net.Error
 	switch {
 	case errors.As(err, &plain):
-		return fmt.Errorf("storage: %w with %s: the server does not speak TLS there; use redis:// for a plain port, "+
+		return fmt.Errorf("%w with %s: the server does not speak TLS there; use redis:// for a plain port, "+
 			"or the server's tls-port: %w", ErrTLS, addr, err)
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
-		return fmt.Errorf("storage: %w with %s: no TLS answer within dial_timeout; if the port is a plain one, "+
+		return fmt.Errorf("%w with %s: no TLS answer within dial_timeout; if the port is a plain one, "+
 			"use redis:// instead of rediss://: %w", ErrTLS, addr, err)
 	}
-	return fmt.Errorf("storage: %w with %s: check tls_ca_file (the CA that signed the server's certificate) and, if the "+
+	return fmt.Errorf("%w with %s: check tls_ca_file (the CA that signed the server's certificate) and, if the "+
 		"server requires client certificates, tls_cert_file and tls_key_file: %w", ErrTLS, addr, err)
 }
 
