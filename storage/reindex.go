@@ -25,7 +25,7 @@ func (n *Namespace) reindex(ctx context.Context) (int64, error) {
 // scanValueKeys returns the ids of every value key of the namespace, per
 // bucket, from a SCAN of every master.
 func (n *Namespace) scanValueKeys(ctx context.Context) (map[int][]string, error) {
-	prefix := n.c.opts.KeyPrefix + ":{" + n.name + ":"
+	prefix := strings.TrimSuffix(n.keys.bucketPrefix[0], "0}:") // "P:[W:]{ns:"
 	pattern := globEscape(prefix) + "*}:v:*"
 	var mu sync.Mutex
 	found := map[int][]string{}
