@@ -51,7 +51,7 @@ func statusOf(err error) int32 {
 		return statusAuth
 	case errors.Is(err, storage.ErrTLS):
 		return statusTLS
-	case replyHas(err, "OOM "):
+	case redis.HasErrorPrefix(err, "OOM"):
 		return statusOOM
 	case isRedirect(err):
 		return statusRedirect
