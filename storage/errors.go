@@ -156,3 +156,13 @@ func wrapRedis(op string, err error) error {
 	}
 	return fmt.Errorf("storage: %s: %w", op, err)
 }
+
+// replyError is a refusal storage raises itself with the meaning of a server
+// reply (the TYPE check before an upsert finds a WRONGTYPE index): it is a
+// redis.Error, so it is classed like the reply the server would have sent.
+type replyError string
+
+func (e replyError) Error() string { return string(e) }
+
+// RedisError marks replyError as a redis.Error.
+func (replyError) RedisError() {}

@@ -67,7 +67,7 @@ func (n *Namespace) checkIndexes(ctx context.Context, groups *[numBuckets][]int)
 	}
 	for key, cmd := range types {
 		if t := cmd.Val(); t != "zset" && t != "none" {
-			return wrapRedis("upsert", fmt.Errorf("WRONGTYPE index key %q holds a %s, not a sorted set; nothing was changed in its bucket. Delete that key, then run repair()", key, t))
+			return wrapRedis("upsert", replyError(fmt.Sprintf("WRONGTYPE index key %q holds a %s, not a sorted set; nothing was changed in its bucket. Delete that key, then run repair()", key, t)))
 		}
 	}
 	return nil
