@@ -3,10 +3,11 @@
 # The commands: PING and CLIENT SETNAME (each connection, health check), CLUSTER INFO and CLUSTER SLOTS (topology discovery),
 # GET and EXISTS (reads), ZRANGE (all_keys, drop, repair read the index), SCAN (repair finds values
 # its index misses), EVAL (every write, count, all_keys, drop, repair run one Lua script per bucket),
-# WAIT (wait_replicas), and inside the scripts TIME, TYPE (the index type check), SET, ZADD, ZSCORE,
+# MULTI and EXEC (each bucket's upsert: plain SETs and the index script in one transaction, after a TYPE
+# check), WAIT (wait_replicas), and inside the scripts TIME, TYPE (the index type check), SET, ZADD, ZSCORE,
 # ZREMRANGEBYSCORE, PEXPIREAT, PEXPIRETIME, PERSIST, ZCOUNT, ZREM, UNLINK. Keys: the
 # key prefix only (default nano_graphrag). No channels. AUTH is always allowed.
-NGR_ACL_COMMANDS="+ping +client|setname +cluster|info +cluster|slots +get +exists +zrange +scan +eval +wait \
+NGR_ACL_COMMANDS="+ping +client|setname +cluster|info +cluster|slots +get +exists +zrange +scan +eval +multi +exec +wait \
 +time +type +set +zadd +zscore +zremrangebyscore +pexpireat +pexpiretime +persist +zcount +zrem +unlink"
 
 # ngr_acl_user PORT USER PASSWORD KEY_PREFIX: creates or resets the user on one server. The password
