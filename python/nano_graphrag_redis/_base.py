@@ -7,12 +7,13 @@ _requests.py into a result: `self._call(...)` (sync) or
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
-
-from typing_extensions import Self
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ._config import Settings, log_default_url_once, resolve_settings
 from ._store import NativeStore
+
+if TYPE_CHECKING:  # typing.Self is 3.11+; annotations are not evaluated at run time
+    from typing_extensions import Self
 
 S = TypeVar("S", bound="StoreCore")
 
