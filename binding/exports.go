@@ -75,6 +75,55 @@ func ngr_call(h C.uint64_t, op C.int32_t, req *C.uint8_t, reqLen C.size_t,
 	return reportWithResponse(resp, err, respOut, respLenOut, errOut)
 }
 
+//export ngr_call_start
+func ngr_call_start(h C.uint64_t, op C.int32_t, req *C.uint8_t, reqLen C.size_t, waitMs C.int32_t,
+	callOut *C.uint64_t, respOut **C.uint8_t, respLenOut *C.size_t, errOut **C.char) (status C.int32_t) {
+	defer recoverStatus(&status, errOut)
+	*callOut, *respOut, *respLenOut = 0, nil, 0
+	s, err := lookup[*store](handles, uint64(h))
+	if err != nil {
+		return report(err, errOut)
+	}
+	// Copied: the call may outlive the caller's buffer.
+	payload := bytes.Clone(cBuffer(req, reqLen))
+	c := startCall(func(ctx context.Context) ([]byte, error) {
+		return s.run(ctx, int32(op), payload)
+	})
+	if !c.wait(waitSlice(int32(waitMs))) {
+		*callOut = C.uint64_t(handles.add(c))
+		return report(errPending, errOut)
+	}
+	return reportWithResponse(c.resp, c.err, respOut, respLenOut, errOut)
+}
+
+//export ngr_call_wait
+func ngr_call_wait(ch C.uint64_t, waitMs C.int32_t, respOut **C.uint8_t, respLenOut *C.size_t,
+	errOut **C.char) (status C.int32_t) {
+	defer recoverStatus(&status, errOut)
+	*respOut, *respLenOut = nil, 0
+	c, err := lookup[*pendingCall](handles, uint64(ch))
+	if err != nil {
+		return report(err, errOut)
+	}
+	if !c.wait(waitSlice(int32(waitMs))) {
+		return report(errPending, errOut)
+	}
+	handles.remove(uint64(ch))
+	return reportWithResponse(c.resp, c.err, respOut, respLenOut, errOut)
+}
+
+//export ngr_call_abandon
+func ngr_call_abandon(ch C.uint64_t) (status C.int32_t) {
+	defer recoverStatus(&status, nil)
+	c, err := lookup[*pendingCall](handles, uint64(ch))
+	if err != nil {
+		return C.int32_t(statusOf(err))
+	}
+	handles.remove(uint64(ch))
+	c.cancel() // its goroutine ends on its own; the garbage collector frees the result
+	return C.int32_t(statusOf(nil))
+}
+
 //export ngr_cq_open
 func ngr_cq_open(cqOut *C.uint64_t, fdOut *C.int32_t, errOut **C.char) (status C.int32_t) {
 	defer recoverStatus(&status, errOut)

@@ -34,8 +34,10 @@
 extern "C" {
 #endif
 
-/* Bumped on every incompatible change; ngr_abi_version() returns it. */
-#define NGR_ABI_VERSION 1
+/* Bumped on every incompatible change and on every new export (a caller that
+ * needs it must not load an older library); ngr_abi_version() returns it.
+ * 2: ngr_call_start, ngr_call_wait, ngr_call_abandon. */
+#define NGR_ABI_VERSION 2
 
 /* Status codes. Stable: never renumber, only append. */
 typedef enum ngr_status {
@@ -52,7 +54,7 @@ typedef enum ngr_status {
     NGR_ERR_BAD_HANDLE = 10,   /* unknown handle */
     NGR_ERR_PANIC = 11,        /* a Go panic was recovered */
     NGR_ERR_CANCELLED = 12,    /* the ticket was cancelled with ngr_cancel */
-    NGR_ERR_PENDING = 13,      /* ngr_take: the ticket has not completed yet */
+    NGR_ERR_PENDING = 13,      /* ngr_take, ngr_call_*: not completed yet */
     NGR_ERR_BAD_REQUEST = 14,  /* unknown op or malformed request */
     NGR_ERR_NOT_REPLICATED = 15, /* written on the master, but WAIT saw fewer replicas than wait_replicas */
     NGR_ERR_CORRUPT_VALUE = 16, /* a stored value cannot be read; names the namespace and every bad id */
@@ -144,6 +146,32 @@ int32_t ngr_store_close(uint64_t store, char **err_out);
 int32_t ngr_call(uint64_t store, int32_t op,
                  const uint8_t *req, size_t req_len,
                  uint8_t **resp_out, size_t *resp_len_out, char **err_out);
+
+/* ---- interruptible blocking calls ------------------------------------ */
+
+/*
+ * ngr_call for a caller that must regain control while it waits: Python runs
+ * signal handlers (Ctrl-C) on its main thread only between two C calls. Starts
+ * the operation and waits at most wait_ms for it. If it finishes in time, the
+ * outputs are those of ngr_call and *call_out is 0. Otherwise returns
+ * NGR_ERR_PENDING with *call_out set: wait again with ngr_call_wait, or give
+ * up with ngr_call_abandon. The request is copied, so req may be freed on return.
+ */
+int32_t ngr_call_start(uint64_t store, int32_t op,
+                       const uint8_t *req, size_t req_len, int32_t wait_ms,
+                       uint64_t *call_out,
+                       uint8_t **resp_out, size_t *resp_len_out, char **err_out);
+
+/*
+ * Waits at most wait_ms more for a pending call. When it has finished, the
+ * outputs are those of ngr_call and the call handle is forgotten; otherwise
+ * returns NGR_ERR_PENDING and the handle stays valid.
+ */
+int32_t ngr_call_wait(uint64_t call, int32_t wait_ms,
+                      uint8_t **resp_out, size_t *resp_len_out, char **err_out);
+
+/* Cancels a pending call and forgets its handle; its result is dropped when it finishes. */
+int32_t ngr_call_abandon(uint64_t call);
 
 /* ---- completion queues (async) --------------------------------------- */
 

@@ -69,6 +69,9 @@ type Options struct {
 	// MigratingKVStorage (docs/migration.md); the Go core ignores them.
 	MigrationPhase    string
 	MigrationOldClass string
+	// SyncInterruptible is read by the Python sync face (Ctrl-C on the main
+	// thread, binding/interruptible.go); the Go core ignores it.
+	SyncInterruptible bool
 }
 
 // resolve returns a copy of o with defaults filled in, each value checked

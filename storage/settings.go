@@ -102,6 +102,10 @@ var OptionsSchema = Schema{
 		{Key: "migration_old_class", Field: "MigrationOldClass", Env: []string{"REDIS_MIGRATION_OLD_CLASS"}, Kind: KindString,
 			DefaultDoc: "`nano_graphrag._storage:JsonKVStorage`",
 			Doc:        "`MigratingKVStorage` only: the old KV class, `package.module:Class`"},
+		{Key: "sync_interruptible", Field: "SyncInterruptible", Env: []string{"REDIS_SYNC_INTERRUPTIBLE"}, Kind: KindBool,
+			Default: true,
+			Doc: "`SyncRedisKVStorage` only: a call on the main thread waits in 0.1 s slices, so Ctrl-C interrupts it even while Redis does not answer; " +
+				"`false` saves one thread hand-off per call (tens of µs) and makes Ctrl-C wait for the call to end. Other threads never see signals and always call straight through"},
 	},
 	Rules: []Rule{
 		{Kind: RuleAtMost, Keys: []string{"min_retry_backoff", "max_retry_backoff"}},

@@ -129,7 +129,8 @@ def raw_redis(url: str) -> Any:
 @pytest.fixture
 def spawn_redis(tmp_path):
     """Start a throwaway redis-server with extra arguments (a setting no shared test server may have,
-    e.g. maxmemory or maxclients) on a free loopback port; returns its port. Stopped by its own handle."""
+    e.g. maxmemory or maxclients) on a free loopback port; returns its port (start.pids maps it to the
+    server's pid, for tests that stop it). Stopped by its own handle."""
     import subprocess
     import time
 
@@ -143,6 +144,7 @@ def spawn_redis(tmp_path):
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
         procs.append(proc)
+        start.pids[port] = proc.pid
         tls = "--tls-port" in args
         probe = int(args[args.index("--tls-port") + 1]) if tls else port
         deadline = time.monotonic() + 10
@@ -154,6 +156,7 @@ def spawn_redis(tmp_path):
                 time.sleep(0.05)
         raise RuntimeError("redis-server did not start")
 
+    start.pids = {}
     yield start
     for proc in procs:
         proc.terminate()

@@ -15,6 +15,7 @@ import threading
 import pytest
 
 from nano_graphrag_redis import GoPanicError, RedisKVStorage, SyncRedisKVStorage, _abi, _completion, _native
+from nano_graphrag_redis import _requests as rq
 
 SCRIPT_TIMEOUT = 120
 
@@ -232,3 +233,13 @@ def test_null_out_pointers_give_a_panic_status_not_a_crash():
     """)
     # The recovered nil dereference is a status, twice: the process lived on.
     assert proc.stdout.split() == [str(_abi.NGR_ERR_PANIC)] * 2
+
+
+def test_abandon_forgets_only_a_pending_call(single_url, namespace):
+    with SyncRedisKVStorage(namespace, {"redis_url": single_url}) as kv:
+        assert kv.ping()
+        store = kv._store.handle()
+        assert _native.call_start(store, rq.PING.op, rq.PING.payload, 60_000)[0] == 0  # finished in time: no handle
+        assert _abi.lib().ngr_call_abandon(store) == _abi.NGR_ERR_BAD_HANDLE  # a store is no pending call
+        assert _abi.lib().ngr_call_wait(store, 0, None, None, None) != _abi.NGR_OK
+        assert kv.ping()  # and it is still open

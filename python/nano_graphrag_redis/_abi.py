@@ -29,7 +29,7 @@ T = TypeVar("T")
 
 from ._version import __version__
 
-ABI_VERSION = 1
+ABI_VERSION = 2
 
 # Status codes (enum ngr_status). tests/test_abi_codes.py checks them against the header.
 NGR_OK = 0
@@ -80,6 +80,13 @@ _SIGNATURES: dict[str, tuple[object, list[object]]] = {
     "ngr_store_open": (c_int32, [c_char_p, c_size_t, c_char_p, c_size_t, POINTER(c_uint64), _OUT_PTR]),
     "ngr_store_close": (c_int32, [c_uint64, _OUT_PTR]),
     "ngr_call": (c_int32, [c_uint64, c_int32, c_char_p, c_size_t, _OUT_PTR, POINTER(c_size_t), _OUT_PTR]),
+    # interruptible blocking calls
+    "ngr_call_start": (
+        c_int32,
+        [c_uint64, c_int32, c_char_p, c_size_t, c_int32, POINTER(c_uint64), _OUT_PTR, POINTER(c_size_t), _OUT_PTR],
+    ),
+    "ngr_call_wait": (c_int32, [c_uint64, c_int32, _OUT_PTR, POINTER(c_size_t), _OUT_PTR]),
+    "ngr_call_abandon": (c_int32, [c_uint64]),
     # completion queues
     "ngr_cq_open": (c_int32, [POINTER(c_uint64), POINTER(c_int32), _OUT_PTR]),
     "ngr_cq_close": (c_int32, [c_uint64, _OUT_PTR]),

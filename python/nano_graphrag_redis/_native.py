@@ -46,6 +46,41 @@ def call(handle: int, op: int, payload: bytes, decode: Callable[[Any], Any] = by
     return _abi.take_decoded(resp, size.value, decode)
 
 
+def call_start(handle: int, op: int, payload: bytes, wait_ms: int) -> tuple[int, Any]:
+    """Start one op and wait at most wait_ms: (0, raw response) if it finished, else (call handle, None)."""
+    call_id, resp, size, err = c_uint64(), c_void_p(), c_size_t(), c_void_p()
+    status = _abi.lib().ngr_call_start(
+        handle, op, payload, len(payload), wait_ms, byref(call_id), byref(resp), byref(size), byref(err)
+    )
+    return _finished_or_pending(status, err, call_id.value, resp, size)
+
+
+def call_wait(call_id: int, wait_ms: int) -> tuple[int, Any]:
+    """Wait at most wait_ms more for a pending call: (0, raw response) once finished, else (call_id, None)."""
+    resp, size, err = c_void_p(), c_size_t(), c_void_p()
+    status = _abi.lib().ngr_call_wait(call_id, wait_ms, byref(resp), byref(size), byref(err))
+    return _finished_or_pending(status, err, call_id, resp, size)
+
+
+def _finished_or_pending(status: int, err: c_void_p, call_id: int, resp: c_void_p, size: c_size_t) -> tuple[int, Any]:
+    if status == _abi.NGR_ERR_PENDING:
+        _abi.take_message(err)
+        return call_id, None
+    _raise_unless_ok(status, err)
+    return 0, (resp, size.value)
+
+
+def call_abandon(call_id: int) -> None:
+    """Give up on a pending call: it is cancelled and its result dropped when it finishes."""
+    _abi.lib().ngr_call_abandon(call_id)
+
+
+def decode_response(raw: tuple[c_void_p, int], decode: Callable[[Any], T]) -> T:
+    """Decode (and free) the raw response that call_start or call_wait returned."""
+    resp, size = raw
+    return _abi.take_decoded(resp, size, decode)
+
+
 def cq_open() -> tuple[int, int]:
     """Open a completion queue; returns (queue handle, read fd of its pipe)."""
     cq, fd, err = c_uint64(), c_int32(), c_void_p()

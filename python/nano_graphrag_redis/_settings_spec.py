@@ -46,6 +46,7 @@ class SettingFields:
     evicting_server: str | None = None
     migration_phase: str | None = None
     migration_old_class: str | None = None
+    sync_interruptible: bool | None = None
 
 
 SETTINGS: tuple[dict[str, Any], ...] = (
@@ -402,6 +403,18 @@ SETTINGS: tuple[dict[str, Any], ...] = (
         "env": ("REDIS_MIGRATION_OLD_CLASS",),
         "kind": "string",
         "default": None,
+        "min": None,
+        "max": None,
+        "zero": "",
+        "negative": "",
+        "choices": (),
+        "forbid": "",
+    },
+    {
+        "key": "sync_interruptible",
+        "env": ("REDIS_SYNC_INTERRUPTIBLE",),
+        "kind": "bool",
+        "default": True,
         "min": None,
         "max": None,
         "zero": "",

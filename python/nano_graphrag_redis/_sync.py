@@ -1,7 +1,8 @@
 """SyncRedisKVStorage: the blocking face, for scripts and threads.
 
 The same operations as RedisKVStorage, one line each over _requests.py.
-Calls release the GIL while Go works, so threads run in parallel.
+Calls release the GIL while Go works, so threads run in parallel; on the
+main thread Ctrl-C interrupts a call that waits on Redis (_interruptible.py).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from . import _native
+from . import _interruptible
 from . import _requests as rq
 from ._base import StoreCore
 from ._compat import StorageFields
@@ -28,7 +29,8 @@ class SyncRedisKVStorage(StoreCore, StorageFields):
     """Blocking KV storage on Redis with the methods of RedisKVStorage, plus close()."""
 
     def _call(self, request: rq.Request[T]) -> T:
-        return _native.call(self._store.handle(), request.op, request.payload, request.decode)
+        interruptible = self._settings.sync_interruptible is not False
+        return _interruptible.call(self._store.handle(), request, interruptible)
 
     def all_keys(self) -> list[str]:
         return self._call(rq.ALL_KEYS)

@@ -36,13 +36,7 @@ PROFILES = {
 
 # Promises known to be broken, with the defect that breaks them: reported as OPEN, not failing the run.
 # Remove an entry as soon as its fix is on main (the run says when a listed promise holds).
-KNOWN_OPEN = {
-    "cluster master kill -9": "issue #9 defect 3: a MOVED inside a pipeline can surface as ClusterRedirectError "
-                              "(seen in 1 of 4 quick runs: 'storage: upsert: MOVED 15023 ...')",
-    "maxclients reached": "issue #9 defect 4: a server that accepts then resets takes ~45 s per call",
-    "maxmemory noeviction": "issue #9: the OOM reply is InternalError until OutOfMemoryError lands",
-    "live reshard and rebalance": "issue #9 defect 3: TRYAGAIN inside a cluster pipeline is not retried",
-}
+KNOWN_OPEN: dict[str, str] = {}
 
 
 def scenarios(p: dict, cluster: Cluster) -> list[tuple[str, Callable[[], dict[str, Any]]]]:
