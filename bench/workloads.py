@@ -21,7 +21,7 @@ from .timing import Case
 ASYNC_BATCH = ("ours", "redispy_lightrag", "redispy_mget", "glide", "coredis")
 SYNC_BATCH = ("ours", "redispy_lightrag", "redispy_mget", "glide")
 ASYNC_SINGLE = ("ours", "redispy_mget", "glide", "coredis")  # get_by_id: LightRAG style is the same GET
-SYNC_SINGLE = ("ours", "redispy_mget", "glide")
+SYNC_SINGLE = ("ours", "ours_direct", "redispy_mget", "glide")  # ours_direct: what the Ctrl-C slices cost
 SCAN_REFERENCE = ("ours", "redispy_lightrag")
 ALL_MODES = timing.MODES
 # back_to_back and app run ours and the strongest peer of each library (time budget); interleaved runs all.

@@ -30,6 +30,7 @@ __all__ = [
 
 LABELS = {
     "ours": "nano_graphrag_redis",
+    "ours_direct": "nano_graphrag_redis, sync_interruptible=false (no Ctrl-C slices on the main thread)",
     "redispy_lightrag": "redis-py, LightRAG style (pipelined SET/GET)",
     "redispy_mget": "redis-py MSET/MGET",
     "glide": "Valkey GLIDE",
@@ -37,6 +38,7 @@ LABELS = {
 }
 SHORT_LABELS = {
     "ours": "ours",
+    "ours_direct": "ours (sync_interruptible=false)",
     "redispy_lightrag": "redis-py (LightRAG)",
     "redispy_mget": "redis-py (MGET)",
     "glide": "GLIDE",
@@ -75,6 +77,8 @@ ASYNC_PEERS: dict[str, Callable[..., Awaitable[Any]]] = {
 SYNC_PEERS: dict[str, Callable[..., Any]] = {
     "ours": lambda server, namespace, **settings: SyncRedisKVStorage(
         namespace, {"redis_url": server.url, **settings}),
+    "ours_direct": lambda server, namespace, **settings: SyncRedisKVStorage(
+        namespace, {"redis_url": server.url, "redis_sync_interruptible": False, **settings}),
     "redispy_lightrag": SyncLightRAG,
     "redispy_mget": SyncMGet,
     "glide": SyncGlide,
