@@ -71,12 +71,14 @@ func statusOf(err error) int32 {
 }
 
 // isAuthReply: NOAUTH and WRONGPASS (typed by go-redis as auth errors),
-// NOPERM (a permission error), and the handshake replies it leaves untyped:
+// NOPERM (a permission error), the ERR a script gets when the ACL refuses a
+// command it calls, and the handshake replies go-redis leaves untyped:
 // "AUTH <password> called without any password configured", and an old
 // server's "invalid password".
 func isAuthReply(err error) bool {
 	return redis.IsAuthError(err) || redis.IsPermissionError(err) ||
-		redis.HasErrorPrefix(err, "AUTH") || redis.HasErrorPrefix(err, "invalid password")
+		redis.HasErrorPrefix(err, "AUTH") || redis.HasErrorPrefix(err, "invalid password") ||
+		redis.HasErrorPrefix(err, "The user executing the script can't run this command") // (after "ERR ")
 }
 
 // isRedirect is a MOVED or ASK reply that reached us: go-redis follows them

@@ -19,7 +19,7 @@ from nano_graphrag_redis import (
     TLSError,
 )
 
-from conftest import require_env
+from conftest import raw_redis, require_env
 
 PASSWORD = "hunter2-Sekr1t"
 
@@ -116,4 +116,16 @@ def test_mtls_without_a_client_certificate_is_a_tls_error(namespace, spawn_redis
     kv = store(namespace, f"rediss://127.0.0.1:{port}", tls_ca_file=ca, max_retries=3)
     with pytest.raises(TLSError, match="tls_cert_file"):
         kv.count()
+    kv.close()
+
+
+def test_a_command_the_acl_refuses_inside_our_script_is_an_authentication_error(namespace, spawn_redis):
+    port = spawn_redis()
+    admin = raw_redis(f"redis://127.0.0.1:{port}")
+    # Everything but ZADD, which only the upsert's index script calls: the refusal comes from inside Lua.
+    admin.acl_setuser("nozadd", enabled=True, passwords=[f"+{PASSWORD}"], keys=["*"], commands=["+@all", "-zadd"])
+    kv = store(namespace, f"redis://nozadd:{PASSWORD}@127.0.0.1:{port}")
+    with pytest.raises(AuthenticationError) as info:  # before: ResponseError
+        kv.upsert({"a": {"v": 1}})
+    assert "script" in str(info.value) and PASSWORD not in str(info.value)
     kv.close()
