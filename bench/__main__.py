@@ -80,7 +80,7 @@ async def run(args: argparse.Namespace, profile: Profile, bar: tqdm, checkpoint:
     for srv in servers_from_env(args.topologies):
         ctx = Context(srv, profile, tick=lambda: bar.update(1))
         try:
-            for w in chosen:
+            for w in filter(None, (w.on(srv.topology, profile) for w in chosen)):
                 if w.name == "all_keys":  # the admin pair runs last, beside keys it must not pay for
                     bar.set_postfix_str(f"{srv.topology}: {profile.unrelated_keys:,} unrelated keys")
                     server.populate_unrelated(srv, profile.unrelated_keys)
@@ -102,7 +102,8 @@ async def run(args: argparse.Namespace, profile: Profile, bar: tqdm, checkpoint:
 
 
 def total_steps(args: argparse.Namespace, profile: Profile) -> int:
-    steps = sum(w.calls(profile, t) for w in workloads.selected(args.only, args.clients) for t in args.topologies)
+    steps = sum(w.calls(profile, t) for w0 in workloads.selected(args.only, args.clients) for t in args.topologies
+                if (w := w0.on(t, profile)) is not None)
     if "single" in args.topologies:
         steps += wanted(args, "memory") + 2 * profile.rounds * wanted(args, "limit")
     return steps

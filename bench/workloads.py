@@ -23,6 +23,7 @@ SYNC_BATCH = ("ours", "redispy_lightrag", "redispy_mget", "glide")
 ASYNC_SINGLE = ("ours", "redispy_mget", "glide", "coredis")  # get_by_id: LightRAG style is the same GET
 SYNC_SINGLE = ("ours", "ours_direct", "redispy_mget", "glide")  # ours_direct: what the Ctrl-C slices cost
 SCAN_REFERENCE = ("ours", "redispy_lightrag")
+COMPRESSION = ("ours", "ours_zstd")  # what compression by default would cost the batch calls
 ALL_MODES = timing.MODES
 # back_to_back and app run ours and the strongest peer of each library (time budget); interleaved runs all.
 SCHEDULE_CLIENTS = ("ours", "redispy_mget", "glide")
@@ -41,6 +42,16 @@ class Workload:
     build: Builder
     dataset: str = "text_chunks"
     variants: Callable[[Profile], int] = lambda p: 1
+    single_only: bool = False  # a figure only the single node needs (e.g. what compression costs)
+
+    def on(self, topology: str, profile: Profile) -> Workload | None:
+        """This workload as it runs on `topology`: None if it does not, else without the clients the
+        profile leaves out there (the quick profile's time budget)."""
+        if topology != "single" and self.single_only:
+            return None
+        left_out = profile.cluster_left_out if topology == "cluster" else ()
+        kept = tuple(c for c in self.clients if c not in left_out)
+        return replace(self, clients=kept) if kept else None
 
     def modes_on(self, topology: str) -> tuple[str, ...]:
         """Every schedule on the single node; the cluster's figures are interleaved only (time budget)."""
@@ -182,6 +193,10 @@ WORKLOADS: dict[str, list[Workload]] = {
                             dataset="llm_response_cache", variants=_levels)],
     "sync_latency": [Workload("sync_latency", "sync", SYNC_SINGLE, ("interleaved",), _sync_latency,
                               dataset="llm_response_cache")],
+    "compression": [Workload("zstd_upsert", "async", COMPRESSION, ("interleaved",), _batch("upsert", _values_arg),
+                             single_only=True),
+                    Workload("zstd_get", "async", COMPRESSION, ("interleaved",), _batch("get_by_ids", _ids_arg),
+                             single_only=True)],
     "drop": [Workload("drop", "async", SCAN_REFERENCE, ("interleaved",), _drop)],
     "admin": [Workload("all_keys", "async", SCAN_REFERENCE, ("interleaved",), _admin("all_keys"),
                        dataset="llm_response_cache"),

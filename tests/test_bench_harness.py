@@ -45,7 +45,7 @@ def test_smoke_run_records_machine_versions_and_settings(smoke: dict) -> None:
 def test_every_peer_produces_every_figure(smoke: dict) -> None:
     profile = PROFILES["smoke"]
     for topology in ("single", "cluster"):
-        for w in workloads.selected(None):
+        for w in filter(None, (w0.on(topology, profile) for w0 in workloads.selected(None))):
             for mode in w.modes_on(topology):
                 for client in w.clients_in(mode):
                     hits = [f for f in smoke["figures"] if (f["topology"], f["face"], f["workload"], f["mode"],
@@ -86,3 +86,12 @@ def test_percentile_is_nearest_rank() -> None:
 def test_splice_rewrites_only_the_generated_part() -> None:
     page = f"intro\n{report.BEGIN}\nold\n{report.END}\noutro\n"
     assert report.splice(page, "new") == f"intro\n{report.BEGIN}\nnew\n{report.END}\noutro\n"
+
+
+def test_the_quick_profile_leaves_coredis_and_compression_off_the_cluster() -> None:
+    quick = PROFILES["quick"]
+    by_name = {w.name: w for w in workloads.selected(None) if w.face == "async"}
+    assert "coredis" not in by_name["upsert"].on("cluster", quick).clients
+    assert "coredis" in by_name["upsert"].on("single", quick).clients
+    assert "coredis" in by_name["upsert"].on("cluster", PROFILES["full"]).clients
+    assert by_name["zstd_get"].on("cluster", quick) is None and by_name["zstd_get"].on("single", quick) is not None

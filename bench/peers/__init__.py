@@ -31,6 +31,7 @@ __all__ = [
 LABELS = {
     "ours": "nano_graphrag_redis",
     "ours_direct": "nano_graphrag_redis, sync_interruptible=false (no Ctrl-C slices on the main thread)",
+    "ours_zstd": "nano_graphrag_redis, compress_threshold=1024 (zstd above 1 KB)",
     "redispy_lightrag": "redis-py, LightRAG style (pipelined SET/GET)",
     "redispy_mget": "redis-py MSET/MGET",
     "glide": "Valkey GLIDE",
@@ -39,6 +40,7 @@ LABELS = {
 SHORT_LABELS = {
     "ours": "ours",
     "ours_direct": "ours (sync_interruptible=false)",
+    "ours_zstd": "ours (zstd above 1 KB)",
     "redispy_lightrag": "redis-py (LightRAG)",
     "redispy_mget": "redis-py (MGET)",
     "glide": "GLIDE",
@@ -66,8 +68,13 @@ def _wrap(cls: type) -> Callable[[Server, str], Awaitable[Any]]:
     return open_
 
 
+async def _ours_zstd_async(server: Server, namespace: str, **settings: Any) -> RedisKVStorage:
+    return await _ours_async(server, namespace, redis_compress_threshold=1024, **settings)
+
+
 ASYNC_PEERS: dict[str, Callable[..., Awaitable[Any]]] = {
     "ours": _ours_async,
+    "ours_zstd": _ours_zstd_async,
     "redispy_lightrag": _wrap(AsyncLightRAG),
     "redispy_mget": _wrap(AsyncMGet),
     "glide": AsyncGlide.open,

@@ -96,6 +96,7 @@ class Cluster:
     """The suite's own 3+3 cluster."""
 
     def __init__(self) -> None:
+        self.why_not = ""
         self.ports = ports("CLUSTER")
         self.servers = {p: Server(p) for p in self.ports}
 
@@ -125,17 +126,25 @@ class Cluster:
         return next(n for n in self.nodes() if n["master"] == master_id and "fail" not in n["flags"])
 
     def healthy(self) -> bool:
-        """Every node up, state ok, three masters each with a linked replica."""
+        """Every node up, state ok, three masters each with a linked replica (else why_not says what is not)."""
+        self.why_not = ""
         for port in self.ports:
             c = admin(port, 1)
             if "cluster_state:ok" not in c.execute_command("CLUSTER", "INFO"):
+                self.why_not = f"node {port}: cluster_state is not ok"
                 return False
             repl = c.info("replication")
             if repl["role"] == "slave" and repl.get("master_link_status") != "up":
+                self.why_not = f"replica {port}: master_link_status {repl.get('master_link_status')}"
                 return False
         nodes = self.nodes()
-        return all("fail" not in n["flags"] and "fail?" not in n["flags"] for n in nodes) and \
-            len([n for n in nodes if "master" in n["flags"] and n["slots"]]) == 3
+        failing = [n["port"] for n in nodes if "fail" in n["flags"] or "fail?" in n["flags"]]
+        masters = [n["port"] for n in nodes if "master" in n["flags"] and n["slots"]]
+        self.why_not = f"failing nodes {failing}, masters with slots {masters}"
+        return not failing and len(masters) == 3
 
     def wait_healthy(self, timeout: float = 60.0) -> float:
-        return wait_until("the cluster to be whole again", self.healthy, timeout, 0.2)
+        try:
+            return wait_until("the cluster to be whole again", self.healthy, timeout, 0.2)
+        except TimeoutError as exc:
+            raise TimeoutError(f"{exc}: {self.why_not}") from None
