@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"strings"
 	"syscall"
 
 	"github.com/redis/go-redis/v9"
@@ -51,7 +52,7 @@ func statusOf(err error) int32 {
 		return statusAuth
 	case errors.Is(err, storage.ErrTLS):
 		return statusTLS
-	case redis.HasErrorPrefix(err, "OOM"):
+	case redis.HasErrorPrefix(err, "OOM"), strings.HasPrefix(execAbortCause(err), "OOM"):
 		return statusOOM
 	case isRedirect(err):
 		return statusRedirect
@@ -78,7 +79,20 @@ func statusOf(err error) int32 {
 func isAuthReply(err error) bool {
 	return redis.IsAuthError(err) || redis.IsPermissionError(err) ||
 		redis.HasErrorPrefix(err, "AUTH") || redis.HasErrorPrefix(err, "invalid password") ||
-		redis.HasErrorPrefix(err, "The user executing the script can't run this command") // (after "ERR ")
+		redis.HasErrorPrefix(err, "The user executing the script can't run this command") || // (after "ERR ")
+		strings.HasPrefix(execAbortCause(err), "NOPERM")
+}
+
+// execAbortCause is the reply that made EXEC discard an upsert's transaction
+// (a command refused while queued: OOM over maxmemory, NOPERM), so the
+// caller sees that cause's class; "" for any other error.
+func execAbortCause(err error) string {
+	const prefix = "EXECABORT Transaction discarded because of: "
+	var reply redis.Error
+	if errors.As(err, &reply) && strings.HasPrefix(reply.Error(), prefix) {
+		return strings.TrimPrefix(reply.Error(), prefix)
+	}
+	return ""
 }
 
 // isRedirect is a MOVED or ASK reply that reached us: go-redis follows them

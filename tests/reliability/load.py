@@ -77,6 +77,11 @@ class Ledger:
             keys = random.sample(list(self.acked), min(k, len(self.acked)))
             return {key: self.acked[key] for key in keys}
 
+    def acked_since(self, since: float) -> bool:
+        """Whether a write was acknowledged after `since` (writes have resumed)."""
+        with self.lock:
+            return bool(self.ok_times) and self.ok_times[-1] > since
+
     def longest_gap(self, since: float) -> float:
         """Longest time without an acknowledged write after `since` (up to the last one)."""
         with self.lock:

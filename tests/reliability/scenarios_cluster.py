@@ -26,6 +26,9 @@ def kill_master(profile: dict, cluster: Cluster, wait_replicas: int) -> dict[str
             time.sleep(profile["after_fault"])
             server.restart()
             healed = cluster.wait_healthy()
+            # The round's pause ends with the first write acknowledged after the cluster is whole again.
+            back = time.monotonic()
+            wait_until("writes to resume", lambda back=back: load.ledger.acked_since(back), 30, 0.05)
             rounds.append({"port": victim["port"], "failover_s": round(promoted, 2),
                            "rejoined_s": round(healed, 2),
                            "longest_write_gap_s": round(load.ledger.longest_gap(fault_at), 2)})
