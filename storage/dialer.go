@@ -23,12 +23,14 @@ func newDialer(o *Options, tlsCfg *tls.Config) func(ctx context.Context, network
 		if err != nil {
 			return nil, err
 		}
+		var certAsked *bool
 		if tlsCfg != nil {
 			cfg := tlsCfg.Clone()
 			if cfg.ServerName == "" {
 				host, _, _ := net.SplitHostPort(addr)
 				cfg.ServerName = host
 			}
+			certAsked = recordCertRequest(cfg)
 			tc := tls.Client(conn, cfg)
 			if err := tc.HandshakeContext(ctx); err != nil {
 				conn.Close()
@@ -36,7 +38,7 @@ func newDialer(o *Options, tlsCfg *tls.Config) func(ctx context.Context, network
 			}
 			conn = tc
 		}
-		if err := probeConn(conn, addr, o.DialTimeout); err != nil {
+		if err := probeConn(conn, addr, o.DialTimeout, certAsked != nil && *certAsked); err != nil {
 			conn.Close()
 			return nil, err
 		}
@@ -68,4 +70,22 @@ func finalTimeout(err error) error {
 		return ErrTimeout
 	}
 	return err
+}
+
+// recordCertRequest makes cfg (one connection's clone) note whether the
+// server asks for a client certificate. Under TLS 1.3 a server that refuses
+// the client's certificate (or its absence) does so after the client's
+// handshake has completed, and may just reset the connection: knowing it
+// asked turns that reset into a TLS error that names tls_cert_file.
+func recordCertRequest(cfg *tls.Config) *bool {
+	asked := new(bool)
+	certs := cfg.Certificates
+	cfg.GetClientCertificate = func(*tls.CertificateRequestInfo) (*tls.Certificate, error) {
+		*asked = true
+		if len(certs) > 0 {
+			return &certs[0], nil
+		}
+		return &tls.Certificate{}, nil // none configured: send none, as without the callback
+	}
+	return asked
 }

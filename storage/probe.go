@@ -20,7 +20,7 @@ import (
 // dial error, retried once per attempt: (max_retries+1) x dial_timeout at
 // most. Any reply line counts as "the server speaks Redis" (NOAUTH too:
 // authentication comes next); only maxclients' refusal is an error.
-func probeConn(conn net.Conn, addr string, timeout time.Duration) error {
+func probeConn(conn net.Conn, addr string, timeout time.Duration, clientCertAsked bool) error {
 	if err := conn.SetDeadline(time.Now().Add(timeout)); err != nil {
 		return err
 	}
@@ -30,6 +30,9 @@ func probeConn(conn net.Conn, addr string, timeout time.Duration) error {
 	switch {
 	case errors.As(err, &alert) || err != nil && strings.Contains(err.Error(), "remote error: tls"):
 		return tlsHandshakeError(addr, err) // TLS 1.3 reports a refused client certificate here
+	case err != nil && clientCertAsked:
+		return tlsHandshakeError(addr, fmt.Errorf("the server asked for a client certificate, then closed the "+
+			"connection (it refused the certificate, or none was configured): %w", err))
 	case err != nil:
 		return &net.OpError{Op: "dial", Net: "tcp", Err: fmt.Errorf(
 			"the server at %s closed the connection without answering PING; if it requires TLS, use rediss://; "+
