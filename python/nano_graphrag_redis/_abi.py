@@ -201,6 +201,16 @@ def _mark_forked() -> None:
     _forked = True
 
 
+# A read-only memoryview over native memory, straight from the C API: the
+# ctypes way, memoryview((c_char * size).from_address(p)), builds an array
+# type per response size (the cache keeps it only while it is referenced),
+# 9-17 us per response on the async get_by_id path against 0.7 us for this.
+_view_of_memory = ctypes.pythonapi.PyMemoryView_FromMemory
+_view_of_memory.argtypes = (c_void_p, ctypes.c_ssize_t, ctypes.c_int)
+_view_of_memory.restype = ctypes.py_object
+_PYBUF_READ = 0x100
+
+
 def take_decoded(ptr: c_void_p, size: int, decode: Callable[[Any], T]) -> T:
     """decode(a read-only view of a library-owned buffer), then free the buffer.
 
@@ -210,7 +220,7 @@ def take_decoded(ptr: c_void_p, size: int, decode: Callable[[Any], T]) -> T:
     """
     if not ptr.value:
         return decode(b"")
-    view = memoryview((ctypes.c_char * size).from_address(ptr.value)).cast("B")
+    view = _view_of_memory(ptr.value, size, _PYBUF_READ)
     try:
         return decode(view)
     finally:
