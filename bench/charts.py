@@ -22,8 +22,8 @@ from .results import figure, find
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 CLIENTS = list(SHORT_LABELS)
-COLORS = {"ours": "#d62728", "redispy_lightrag": "#7f7f7f", "redispy_mget": "#bcbd22", "glide": "#1f77b4",
-          "coredis": "#9467bd"}
+COLORS = {"ours": "#d62728", "ours_direct": "#ff9896", "ours_zstd": "#e377c2", "redispy_lightrag": "#7f7f7f",
+          "redispy_mget": "#bcbd22", "glide": "#1f77b4", "coredis": "#9467bd"}
 HEADLINE = [  # (title, face, workload, extra match)
     ("async upsert 10k chunks", "async", "upsert", {}),
     ("async get_by_ids 10k chunks", "async", "get", {}),

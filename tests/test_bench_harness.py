@@ -95,3 +95,10 @@ def test_the_quick_profile_leaves_coredis_and_compression_off_the_cluster() -> N
     assert "coredis" in by_name["upsert"].on("single", quick).clients
     assert "coredis" in by_name["upsert"].on("cluster", PROFILES["full"]).clients
     assert by_name["zstd_get"].on("cluster", quick) is None and by_name["zstd_get"].on("single", quick) is not None
+
+
+def test_every_client_has_a_chart_colour() -> None:
+    from bench.charts import COLORS
+    from bench.peers import LABELS
+
+    assert set(LABELS) <= set(COLORS)  # a client without one stopped `make bench` at its charts
