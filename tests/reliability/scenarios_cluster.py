@@ -78,7 +78,8 @@ def reshard(profile: dict, cluster: Cluster) -> dict[str, Any]:
         resharded = time.monotonic() - start
         wait_until("the nodes to agree on the slot map", lambda: cluster_check(seed), 60, 0.5)
         start = time.monotonic()
-        run_cli("rebalance", seed, "--cluster-yes")
+        # --cluster-use-empty-masters: moving a third of the slots can empty the source master entirely.
+        run_cli("rebalance", seed, "--cluster-use-empty-masters", "--cluster-yes")
         rebalanced = time.monotonic() - start
         cluster.wait_healthy()
         time.sleep(profile["after_fault"])
