@@ -60,7 +60,7 @@ BENCH = $(WITH_REDIS) $(PY) -m bench $(if $(ONLY),--only $(ONLY)) $(if $(CLIENTS
 bench: venv ## Against redis-py, GLIDE, coredis (< 6 min): bench/results/latest.json, docs/benchmarks.md; ONLY=a,b for a subset
 	$(BENCH) --profile quick
 
-bench-full: venv ## The same with 9 rounds, more calls, 1M unrelated keys beside all_keys/count (about 3x as long)
+bench-full: venv ## The same with 9 rounds, more calls, 1M unrelated keys beside all_keys/count (about 30 min)
 	$(BENCH) --profile full
 
 bench-go: deps ## Go benchmarks alone, next to redis-benchmark -P 64 on the same servers
