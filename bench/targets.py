@@ -76,17 +76,6 @@ def p50_speedup(peer: str) -> Callable[[Doc, str], float | None]:
     return measure
 
 
-def cost(workload: str, variant: str) -> Callable[[Doc, str], float | None]:
-    """A variant of ours (its median time) against ours with default settings, in one workload."""
-
-    def measure(doc: Doc, topology: str) -> float | None:
-        ours = _median(doc, topology, workload=workload, face="async", client="ours", mode="interleaved")
-        other = _median(doc, topology, workload=workload, face="async", client=variant, mode="interleaved")
-        return None if ours is None or other is None else other / ours
-
-    return measure
-
-
 def section(name: str, key: str) -> Callable[[Doc, str], float | None]:
     def measure(doc: Doc, topology: str) -> float | None:
         return doc.get(name, {}).get(key) if topology == "single" else None
@@ -122,11 +111,12 @@ def _targets() -> list[Target]:
         Target("sync-p50-vs-redispy", "sync get_by_id: p50 no slower than redis-py", 1.0, p50_speedup("redispy_mget")),
         Target("memory-vs-json", "Redis memory for 10k chunks: ≤ 60% of the JSON layout", 0.6,
                section("memory", "ours_vs_json"), at_most=True, on_cluster=False),
-        # What would decide compression by default (off today): memory above, batch speed here.
+        # What would decide compression by default (off today): memory above, batch speed here, as
+        # ours_zstd's time / ours' (speedup's "peer" is the zstd variant, so the goal is an upper bound).
         Target("zstd-upsert-cost", "zstd above 1 KB, async upsert 10k: ≤ 10% slower than without", 1.10,
-               cost("zstd_upsert", "ours_zstd"), at_most=True, on_cluster=False),
+               speedup("zstd_upsert", "async", "ours_zstd"), at_most=True, on_cluster=False),
         Target("zstd-get-cost", "zstd above 1 KB, async get_by_ids 10k: ≤ 10% slower than without", 1.10,
-               cost("zstd_get", "ours_zstd"), at_most=True, on_cluster=False),
+               speedup("zstd_get", "async", "ours_zstd"), at_most=True, on_cluster=False),
     ]
     return out
 

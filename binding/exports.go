@@ -12,7 +12,6 @@ package main
 import "C"
 
 import (
-	"bytes"
 	"context"
 	"runtime"
 	"unsafe"
@@ -84,11 +83,7 @@ func ngr_call_start(h C.uint64_t, op C.int32_t, req *C.uint8_t, reqLen C.size_t,
 	if err != nil {
 		return report(err, errOut)
 	}
-	// Copied: the call may outlive the caller's buffer.
-	payload := bytes.Clone(cBuffer(req, reqLen))
-	c := startCall(func(ctx context.Context) ([]byte, error) {
-		return s.run(ctx, int32(op), payload)
-	})
+	c := startCall(s.detached(int32(op), cBuffer(req, reqLen)))
 	if !c.wait(waitSlice(int32(waitMs))) {
 		*callOut = C.uint64_t(handles.add(c))
 		return report(errPending, errOut)
@@ -156,11 +151,7 @@ func ngr_submit(cqh C.uint64_t, h C.uint64_t, op C.int32_t, req *C.uint8_t, reqL
 	if err != nil {
 		return report(err, errOut)
 	}
-	// Copied: the caller's buffer is only valid during this call.
-	payload := bytes.Clone(cBuffer(req, reqLen))
-	t, err := cq.submit(func(ctx context.Context) ([]byte, error) {
-		return s.run(ctx, int32(op), payload)
-	})
+	t, err := cq.submit(s.detached(int32(op), cBuffer(req, reqLen)))
 	if err == nil {
 		*ticketOut = C.uint64_t(t)
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"sync/atomic"
 	"time"
@@ -79,6 +80,13 @@ func (s *store) run(ctx context.Context, op int32, req []byte) ([]byte, error) {
 		return nil, redactedError{err, s.secrets}
 	}
 	return resp, nil
+}
+
+// detached is run of op on a private copy of req, for a call that may
+// outlive the caller's buffer (ngr_submit, ngr_call_start).
+func (s *store) detached(op int32, req []byte) func(ctx context.Context) ([]byte, error) {
+	payload := bytes.Clone(req)
+	return func(ctx context.Context) ([]byte, error) { return s.run(ctx, op, payload) }
 }
 
 func (s *store) runUnobserved(ctx context.Context, op int32, req []byte) ([]byte, error) {
