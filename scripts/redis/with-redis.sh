@@ -12,6 +12,8 @@
 #                              -> NGR_TEST_ACL_REDIS_URL and NGR_TEST_ACL_CLUSTER_URL
 #   - a master + replica watched by one sentinel
 #                              -> NGR_TEST_SENTINEL_URL (redis+sentinel://127.0.0.1:PORT/ngrmaster)
+#   - the fault proxy, in front of nothing yet: tests put proxies before these servers
+#                              -> NGR_FAULTPROXY_API (tests/faultproxy.py)
 # The servers are stopped by PID on exit, also when the command fails or is interrupted.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -21,6 +23,7 @@ source "$here/cluster.sh"
 source "$here/tls.sh"
 source "$here/sentinel.sh"
 source "$here/acl.sh"
+source "$here/faultproxy.sh"
 
 root=$(mktemp -d /tmp/ngr-redis.XXXXXX)
 cleanup() {
@@ -36,6 +39,7 @@ ngr_wait_ping "${ports[0]}"
 ngr_start_tls "$root/tls" "${ports[1]}" "${ports[11]}"
 ngr_start_cluster "$root" "${ports[@]:2:6}"
 ngr_start_sentinel "$root" "${ports[8]}" "${ports[9]}" "${ports[10]}"
+ngr_start_faultproxy "$root/faultproxy" "$(python3 "$here/free-ports.py" 1)"
 
 export NGR_TEST_REDIS_URL="redis://127.0.0.1:${ports[0]}"
 export NGR_TEST_TLS_URL="rediss://127.0.0.1:${ports[1]}"
