@@ -163,7 +163,7 @@ func (p *Proxy) serve(client *net.TCPConn) {
 	p.mu.Lock()
 	if p.closed {
 		p.mu.Unlock()
-		l.close(true)
+		l.close(true, nil)
 		return
 	}
 	p.links[l] = struct{}{}
@@ -173,16 +173,14 @@ func (p *Proxy) serve(client *net.TCPConn) {
 	go p.pump(l, toClient, done)
 	<-done
 	<-done
-	l.close(false)
+	l.close(false, nil)
 	p.mu.Lock()
 	delete(p.links, l)
 	p.mu.Unlock()
 }
 
 func (p *Proxy) reset(l *link) {
-	if l.close(true) {
-		p.stats.resets.Add(1)
-	}
+	l.close(true, &p.stats.resets)
 }
 
 // link is one proxied connection: the client's side and the server's.
@@ -193,19 +191,20 @@ type link struct {
 	once           sync.Once
 }
 
-// close closes both sides once, with a reset (RST) if asked; it reports
-// whether this call closed them.
-func (l *link) close(reset bool) bool {
-	closed := false
+// close closes both sides once, with a reset (RST) if asked. A reset is
+// counted before the sockets close, so whoever sees the RST also sees it in
+// Stats.
+func (l *link) close(reset bool, resets *atomic.Int64) {
 	l.once.Do(func() {
 		if reset {
+			if resets != nil {
+				resets.Add(1)
+			}
 			_ = l.client.SetLinger(0)
 			_ = l.server.SetLinger(0)
 		}
 		_ = l.client.Close()
 		_ = l.server.Close()
 		close(l.gone)
-		closed = true
 	})
-	return closed
 }
