@@ -20,23 +20,53 @@ from nano_graphrag_redis._integration import register, resolve_class
 FACTORY = "nano_graphrag._storage.factory"
 
 
+class ForkJson:
+    """Stands for the fork's JsonKVStorage: only its identity matters here."""
+
+
+class ForkRedis:
+    """Stands for the fork's own RedisKVStorage."""
+
+
 @pytest.fixture
 def fake_fork(monkeypatch):
-    """A nano_graphrag package tree whose _storage.factory has a StorageFactory."""
+    """A nano_graphrag package tree whose _storage.factory has the fork's registration rule.
+
+    From a reading of the fork's nano_graphrag/_storage/factory.py (HEAD 670ae32):
+    ``_register_backends()`` registers the built-in KV backends only while
+    ``StorageFactory._kv_backends`` is empty, and GraphRAG._init_storage (graphrag.py) calls it
+    before ``create_kv_storage``, which calls it again for an unknown name and then looks the
+    name up. tests/test_fork.py runs the fork's real factory when NGR_FORK_SRC is set.
+    """
 
     class StorageFactory:
-        kv_loaders: ClassVar[dict] = {}
+        _kv_backends: ClassVar[dict] = {}
 
         @classmethod
         def register_kv(cls, name, loader):
-            cls.kv_loaders[name] = loader
+            cls._kv_backends[name] = loader
 
+        @classmethod
+        def create_kv_class(cls, name):
+            if name not in cls._kv_backends:
+                register_backends()
+                if name not in cls._kv_backends:
+                    raise ValueError(f"Unknown KV backend: {name}")
+            return cls._kv_backends[name]()
+
+    def register_backends():
+        if not StorageFactory._kv_backends:
+            StorageFactory.register_kv("json", lambda: ForkJson)
+            StorageFactory.register_kv("redis", lambda: ForkRedis)
+
+    StorageFactory.kv_loaders = StorageFactory._kv_backends
     tree = OrderedDict(
         (name, types.ModuleType(name)) for name in ("nano_graphrag", "nano_graphrag._storage", FACTORY)
     )
     for module in tree.values():
         module.__path__ = []  # a package, so submodules can be imported
     tree[FACTORY].StorageFactory = StorageFactory
+    tree[FACTORY]._register_backends = register_backends
     for name, module in tree.items():
         monkeypatch.setitem(sys.modules, name, module)
     return StorageFactory
@@ -56,6 +86,19 @@ def test_register_with_the_fork_registers_a_loader_of_our_class(fake_fork):
     assert register() is True
     loader = fake_fork.kv_loaders["redis"]
     assert loader() is nano_graphrag_redis.RedisKVStorage
+
+
+def test_register_keeps_the_json_backend_the_factory_would_have_registered(fake_fork):
+    assert register() is True
+    assert fake_fork.create_kv_class("json") is ForkJson
+    assert fake_fork.create_kv_class("redis") is nano_graphrag_redis.RedisKVStorage
+
+
+def test_register_keeps_what_was_registered_before_it(fake_fork):
+    fake_fork.register_kv("json", lambda: OrderedDict)  # another plugin's choice, made first
+    register()
+    assert fake_fork.create_kv_class("json") is OrderedDict
+    assert fake_fork.create_kv_class("redis") is nano_graphrag_redis.RedisKVStorage
 
 
 def test_register_without_factory_returns_false(upstream_without_factory):

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import importlib
+from typing import Any
 
 from ._errors import ConfigurationError
 
@@ -30,6 +31,13 @@ def _load_redis_kv_storage() -> type:
 def register() -> bool:
     """Register RedisKVStorage as the ``"redis"`` KV backend of the fork's StorageFactory.
 
+    Every other backend stays: the fork registers its built-ins ("json", its own "redis")
+    only while ``StorageFactory._kv_backends`` is empty (``_storage/factory.py:
+    _register_backends``), so they are filled in first, and whatever was registered before
+    is kept as it was. The fork accepts only "json" and "redis" (``ALLOWED_KV``,
+    ``config.py: StorageConfig``), so ours takes "redis"; the fork's own class stays
+    importable as ``nano_graphrag._storage.kv_redis:RedisKVStorage``.
+
     Returns True when registered, False when the installed nano-graphrag has
     no StorageFactory (upstream PyPI releases), which is not an error.
     """
@@ -41,8 +49,22 @@ def register() -> bool:
     register_kv = getattr(factory, "register_kv", None)
     if register_kv is None:
         return False
+    _register_builtins(factory, getattr(factory_module, "_register_backends", None))
     register_kv(BACKEND_NAME, _load_redis_kv_storage)
     return True
+
+
+def _register_builtins(factory: Any, register_backends: Any) -> None:
+    """Let the factory register what it would on first use, even if something is registered already."""
+    backends = getattr(factory, "_kv_backends", None)
+    if register_backends is None or not isinstance(backends, dict):
+        return
+    before = dict(backends)
+    backends.clear()  # the factory's rule: built-ins only into an empty dict
+    try:
+        register_backends()
+    finally:
+        backends.update(before)
 
 
 def resolve_class(name: str) -> type:
