@@ -16,6 +16,7 @@ from ._base import StoreCore
 from ._coalesce import GetCoalescer
 from ._compat import AsyncCallbacks, BaseKVStorage
 from ._docs import documented
+from ._fork_compat import ForkCompat
 
 if TYPE_CHECKING:  # typing.Self is 3.11+; annotations are not evaluated at run time
     from typing_extensions import Self
@@ -25,7 +26,7 @@ T = TypeVar("T")
 
 @documented
 @dataclass(eq=False, repr=False)
-class RedisKVStorage(StoreCore, AsyncCallbacks, BaseKVStorage):
+class RedisKVStorage(StoreCore, ForkCompat, AsyncCallbacks, BaseKVStorage):
     """KV storage for nano-graphrag on Redis (single node or cluster), asyncio.
 
     Build it as nano-graphrag does: ``RedisKVStorage(namespace=..., global_config=...)``.
@@ -34,6 +35,8 @@ class RedisKVStorage(StoreCore, AsyncCallbacks, BaseKVStorage):
     after every uncached LLM call, so it must cost nothing (no BGSAVE; Redis
     persistence is the server's AOF).
     Concurrent get_by_id calls are sent together as one get_many (_coalesce.py).
+    The fork's backup and health check read private names of its own class;
+    _fork_compat.py answers them.
     """
 
     def __post_init__(self) -> None:
