@@ -25,11 +25,10 @@ SyncRedisKVStorage does not need it: the fork is async and never reaches a class
 from __future__ import annotations
 
 import itertools
-import json
 from functools import cached_property
 from typing import Any
 
-from ._errors import SerializationError
+from ._json import json_text
 from ._settings_spec import SETTINGS
 
 _DEFAULT_KEY_PREFIX = next(s["default"] for s in SETTINGS if s["key"] == "key_prefix")
@@ -96,34 +95,8 @@ class ForkRedisView:
             raise ValueError(f"key {name!r} is not under {prefix!r}, the keys scan returns")
         id = name[len(prefix):]
         value = await self._storage.get_by_id(id)
-        return None if value is None else json_bytes(self._storage.namespace, id, value)
+        return None if value is None else json_text(self._storage.namespace, id, value).encode("utf-8")
 
     async def ping(self) -> bool:
         """True, or our connection error (RedisKVConnectionError, ...) when Redis is down."""
         return bool(await self._storage.ping())
-
-
-def json_bytes(namespace: str, id: str, value: Any) -> bytes:
-    """value as UTF-8 JSON that json.loads gives back equal; SerializationError naming id if JSON cannot."""
-    try:
-        _check_json_keys(value)
-        return json.dumps(value, ensure_ascii=False, allow_nan=False).encode("utf-8")
-    except (TypeError, ValueError, RecursionError) as exc:
-        raise SerializationError(
-            f"value of {id!r} in namespace {namespace!r} cannot be written as JSON ({exc}); "
-            "export it through the storage API instead"
-        ) from exc
-
-
-def _check_json_keys(value: Any) -> None:
-    # json.dumps would turn an int/float/bool/None key into a string: a different value back.
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            for key, inner in item.items():
-                if not isinstance(key, str):
-                    raise TypeError(f"map key {key!r} is a {type(key).__name__}, JSON keys are strings")
-                stack.append(inner)
-        elif isinstance(item, list):
-            stack.extend(item)

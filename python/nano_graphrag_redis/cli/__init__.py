@@ -1,7 +1,7 @@
 """``nano-graphrag-redis``: migrate into, inspect and check a Redis for nano-graphrag.
 
-Commands: `migrate` (migrate.py, sources.py), `stats` (stats.py), `doctor`
-(doctor.py). The URL comes from ``--url`` or ``REDIS_URL``, with the library's
+Commands: `migrate` (migrate.py, sources.py), `export` (export.py), `stats`
+(stats.py), `doctor` (doctor.py). The URL comes from ``--url`` or ``REDIS_URL``, with the library's
 settings resolution (_connect.py). No output ever holds a password.
 Exit codes: 0 ok, 1 mismatch or failure, 2 usage.
 """
@@ -105,6 +105,27 @@ def _build() -> Any:
 
         _run(lambda: _migrate_command.run(source_spec, to_url, _split(namespaces), source_prefix,
                                           key_prefix, working_dir, dry_run, verify, batch_size))
+
+    @cli.command()
+    @click.option("--to", "target_spec", required=True, metavar="DST", help="json:<working_dir>.")
+    @_url_option
+    @_namespaces_option
+    @click.option("--key-prefix", metavar="PREFIX", help="Key prefix (default: REDIS_KEY_PREFIX, then nano_graphrag).")
+    @click.option("--working-dir", metavar="DIR",
+                  help="The app's working_dir, whose workspace is read (default: the json: folder itself).")
+    @click.option("--verify", is_flag=True, help="After writing, read the files back and compare every key.")
+    @click.option("--batch-size", type=click.IntRange(1, 100_000), default=500, show_default=True,
+                  help="Keys per read round.")
+    def export(target_spec: str, url: str | None, namespaces: str | None, key_prefix: str | None,
+               working_dir: str | None, verify: bool, batch_size: int) -> None:
+        """Write Redis's namespaces as JsonKVStorage files (kv_store_<namespace>.json): rollback and backup.
+
+        The reverse of `migrate --from json:`. Exits 1 if --verify finds any difference.
+        """
+        from . import export as export_module
+
+        _run(lambda: export_module.run(target_spec, url, _split(namespaces), key_prefix, working_dir, verify,
+                                       batch_size))
 
     @cli.command()
     @_url_option

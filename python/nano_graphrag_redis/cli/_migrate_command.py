@@ -41,20 +41,21 @@ def _one(source: Any, namespace: str, config: dict, batch_size: int, dry_run: bo
     result = NamespaceResult(namespace)
     target = None if dry_run else open_store(namespace, config)
     try:
-        with _bar(f"{namespace}", source.count(namespace)) as bar:
-            copy_namespace(source, target, result, batch_size, dry_run, bar.update)
+        with bar(f"{namespace}", source.count(namespace)) as progress:
+            copy_namespace(source, target, result, batch_size, dry_run, progress.update)
         if target is not None:
             result.ttl_seconds = target.get_stats()["ttl_seconds"]
             if verify:
-                with _bar(f"{namespace} verify", result.source_keys) as bar:
-                    verify_namespace(source, target, result, batch_size, bar.update)
+                with bar(f"{namespace} verify", result.source_keys) as progress:
+                    verify_namespace(source, target, result, batch_size, progress.update)
     finally:
         if target is not None:
             target.close()
     return result
 
 
-def _bar(label: str, total: int | None) -> tqdm:
+def bar(label: str, total: int | None) -> tqdm:
+    """The progress bar of migrate and export."""
     # On stderr, keys/s in the rate; off when stderr is not a terminal (logs, CI).
     return tqdm(total=total, desc=label, unit=" keys", file=sys.stderr, disable=None, dynamic_ncols=True)
 
@@ -81,6 +82,11 @@ def _summary(results: list[NamespaceResult], dry_run: bool, verify: bool) -> Non
         click.echo("copied 0 keys: the target already holds every source key with the same value")
     else:
         click.echo(f"copied {copied} keys")
+    report_verify(results, verify)
+
+
+def report_verify(results: list[NamespaceResult], verify: bool) -> None:
+    """The last lines of migrate and export: each namespace that differs, or that all keys are equal."""
     for r in results:
         if r.mismatches:
             click.echo(f"MISMATCH in {r.namespace}: {r.mismatches} keys differ, e.g. {', '.join(map(repr, r.mismatched))}",

@@ -6,7 +6,8 @@
 - ``redis-legacy:<url>``: the NGRAF-016 layout ``<prefix>:<namespace>:<id>``
   with JSON string values (prefix ``nano_graphrag`` unless --source-prefix).
   It has no index, so it is read with SCAN on every master.
-- ``redis:<url>``: a deployment of ours, read through the storage API.
+- ``redis:<url>``: a deployment of ours, read through the storage API (also what
+  ``export`` reads).
 """
 
 from __future__ import annotations
@@ -148,8 +149,10 @@ class LegacySource:
 
 
 class OursSource:
-    def __init__(self, url: str, prefix: str) -> None:
-        self.config = source_config(url, prefix)
+    """A deployment of ours, ids in sorted order (so an export writes the same file twice)."""
+
+    def __init__(self, url: str, prefix: str, config: dict[str, Any] | None = None) -> None:
+        self.config = config if config is not None else source_config(url, prefix)
         self.label = f"redis:{redact_url(url)} (prefix {prefix!r})"
         self.stores: dict[str, Any] = {}
 
@@ -166,7 +169,7 @@ class OursSource:
 
     def batches(self, namespace: str, size: int) -> Iterator[list[Record]]:
         store = self._store(namespace)
-        ids = store.all_keys()
+        ids = sorted(store.all_keys())
         for lo in range(0, len(ids), size):
             chunk = ids[lo:lo + size]
             values = store.get_by_ids(chunk)
