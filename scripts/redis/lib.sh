@@ -5,6 +5,8 @@
 NGR_PIDS=()
 # The server binary: redis-server by default; scripts/test-valkey.sh sets the pinned valkey-server.
 NGR_REDIS_SERVER=${NGR_REDIS_SERVER:-redis-server}
+# Arguments every server started here gets too (scripts/test-restricted.sh: rename-command).
+NGR_SERVER_ARGS=()
 
 # ngr_start_server DIR PORT [extra redis-server args...]: starts one server in its own dir.
 ngr_start_server() {
@@ -12,7 +14,7 @@ ngr_start_server() {
   shift 2
   mkdir -p "$dir"
   local argv=("$NGR_REDIS_SERVER" --bind 127.0.0.1 --port "$port" --dir "$dir" --logfile "$dir/redis.log"
-    --daemonize no --save '' --appendonly no --enable-debug-command local "$@")
+    --daemonize no --save '' --appendonly no --enable-debug-command local "$@" "${NGR_SERVER_ARGS[@]}")
   # the exact command line, one argument a line, so a test can restart a server it killed
   # (redis-server rewrites its /proc cmdline)
   printf '%s\n' "${argv[@]}" >"$dir/argv"

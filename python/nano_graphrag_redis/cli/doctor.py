@@ -49,6 +49,28 @@ def _config_or_info(node: Any, param: str, section: str, field: str) -> str | No
         return None
 
 
+def _config_refused(nodes: list[Any]) -> bool:
+    """True when the server refuses CONFIG (renamed away, or outside the ACL): a managed service's way,
+    so the advice must point to the service's own settings rather than to CONFIG SET."""
+    import redis
+
+    try:
+        nodes[0].config_get("maxmemory-policy")
+        return False
+    except redis.ResponseError:
+        return True
+
+
+# The advice where CONFIG is refused: each managed service's own place for the setting.
+MANAGED_EVICTION = ("CONFIG is refused here, as on a managed service: set maxmemory-policy noeviction (or volatile-lru) "
+                    "in the service's settings (ElastiCache, MemoryDB: the cluster's parameter group; Memorystore: "
+                    "the instance's maxmemory-policy configuration; self-hosted with rename-command: redis.conf)")
+MANAGED_PERSISTENCE = ("CONFIG is refused here, as on a managed service: durability is the service's setting "
+                       "(MemoryDB: its transaction log is durable already; ElastiCache: no AOF, use replicas with "
+                       "Multi-AZ or MemoryDB; Memorystore: turn on AOF persistence in the instance's configuration; "
+                       "self-hosted with rename-command: appendonly yes in redis.conf) (docs/durability.md)")
+
+
 def _addr(node: Any) -> str:
     kw = node.connection_pool.connection_kwargs
     return f"{kw.get('host', '?')}:{kw.get('port', '?')}" if "host" in kw else str(kw.get("path", "?"))
@@ -60,17 +82,21 @@ def check_version(nodes: list[Any]) -> Check:
     versions = {}
     for node in nodes:
         try:
-            versions[_addr(node)] = node.info("server")["redis_version"]
+            info = node.info("server")
+            # Valkey keeps redis_version at 7.2.4 for old clients and gives its own in valkey_version
+            versions[_addr(node)] = f"Valkey {info['valkey_version']}" if "valkey_version" in info \
+                else info["redis_version"]
         except redis.ResponseError:
             hello = node.execute_command("HELLO")  # allowed when INFO is not
             pairs = dict(zip(hello[::2], hello[1::2], strict=False))
             versions[_addr(node)] = (pairs.get(b"version") or pairs.get("version") or b"?").decode() \
                 if isinstance(pairs.get(b"version") or pairs.get("version"), bytes) else str(pairs.get("version"))
-    old = {a: v for a, v in versions.items() if tuple(int(x) for x in v.split(".")[:2]) < MIN_VERSION}
+    old = {a: v for a, v in versions.items()
+           if not v.startswith("Valkey") and tuple(int(x) for x in v.split(".")[:2]) < MIN_VERSION}
     detail = ", ".join(sorted(set(versions.values())))
     if old:
         return Check("server version", "fail", f"{detail}; too old on {', '.join(old)}", "upgrade to Redis 6.2 or later (7.x recommended)")
-    return Check("server version", "ok", f"Redis {detail}")
+    return Check("server version", "ok", detail if detail.startswith("Valkey") else f"Redis {detail}")
 
 
 def check_eviction(nodes: list[Any]) -> Check:
@@ -81,6 +107,8 @@ def check_eviction(nodes: list[Any]) -> Check:
         return Check("eviction policy", "fail",
                      f"{', '.join(sorted(set(evicting.values())))} on {', '.join(evicting)}: Redis may silently "
                      "evict documents and chunks when memory is full",
+                     MANAGED_EVICTION
+                     if _config_refused(nodes) else
                      "CONFIG SET maxmemory-policy noeviction (or volatile-lru: only TTL'd cache entries can go), "
                      "then CONFIG REWRITE; set it in redis.conf too")
     if unknown:
@@ -95,6 +123,8 @@ def check_persistence(nodes: list[Any]) -> Check:
     if off:
         return Check("persistence (AOF)", "warn",
                      f"appendonly no on {', '.join(off)}: a restart loses every write since the last RDB snapshot",
+                     MANAGED_PERSISTENCE
+                     if _config_refused(nodes) else
                      "CONFIG SET appendonly yes; CONFIG SET appendfsync everysec; CONFIG REWRITE (docs/durability.md)")
     if any(v is None for v in aof.values()):
         return Check("persistence (AOF)", "unknown", "cannot read appendonly (CONFIG and INFO denied)",
