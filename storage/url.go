@@ -155,6 +155,10 @@ func hostPort(s string) (string, error) {
 	host, port, err := net.SplitHostPort(s)
 	if err != nil {
 		host, port = strings.Trim(s, "[]"), "6379"
+		// "[::1:6379" must not dial [::1:6379]:6379: a bracket is allowed only around the whole host.
+		if strings.HasPrefix(s, "[") != strings.HasSuffix(s, "]") || strings.ContainsAny(host, "[]") {
+			return "", errorString("unbalanced '[' ']' in host " + strconv.Quote(s) + "; write an IPv6 host as [::1]:6379")
+		}
 	}
 	if n, err := strconv.Atoi(port); err != nil || n <= 0 || n > 65535 {
 		return "", errorString("bad port " + strconv.Quote(port))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ._config import Settings, log_default_url_once, resolve_settings
+from ._errors import ConfigurationError
 from ._store import NativeStore
 
 if TYPE_CHECKING:  # typing.Self is 3.11+; annotations are not evaluated at run time
@@ -29,6 +30,19 @@ class StoreCore:
     def __post_init__(self) -> None:
         if not isinstance(self.namespace, str) or not self.namespace:
             raise TypeError(f"namespace must be a non-empty str, not {self.namespace!r}")
+        if self.global_config is None:
+            # nano-graphrag always passes a dict: None is a caller's bug, not a wish for 127.0.0.1:6379.
+            raise TypeError(
+                f"global_config of storage {self.namespace!r} must be a dict (nano-graphrag's config), not None; "
+                "pass {} to use only the environment and the defaults"
+            )
+        try:
+            self.namespace.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            # Found now, not as a bare UnicodeEncodeError at the first call: keys are UTF-8.
+            raise ConfigurationError(
+                f"namespace {self.namespace!r} is not valid UTF-8 text ({exc.reason} at position {exc.start})"
+            ) from None
         # Resolved now so a bad setting fails at construction; nothing connects yet.
         self._settings = resolve_settings(self.global_config)
         log_default_url_once(self._settings)

@@ -164,6 +164,12 @@ def filter_missing(ids: Iterable[str]) -> Request[set[str]]:
 
 
 def upsert(data: Mapping[str, Any]) -> Request[int]:
+    # dict("ab") would say "dictionary update sequence element #0 has length 1"; say what upsert takes.
+    if not isinstance(data, Mapping):
+        raise TypeError(
+            f"upsert takes a mapping of id to value, e.g. {{'doc-1': {{...}}}}, not {type(data).__name__}; "
+            "nothing was sent"
+        )
     if not isinstance(data, dict):
         data = dict(data)
     _keys(data)

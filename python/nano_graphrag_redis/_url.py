@@ -151,6 +151,9 @@ def _host_port(text: str) -> str:
         raise URLError("missing host")
     split = _split_host_port(text)
     host, port = split if split else (text.strip("[]"), "6379")
+    # "[::1:6379" must not dial [::1:6379]:6379: a bracket is allowed only around the whole host.
+    if not split and (text.startswith("[") != text.endswith("]") or "[" in host or "]" in host):
+        raise URLError(f"unbalanced '[' ']' in host {text!r}; write an IPv6 host as [::1]:6379")
     if not _INT.fullmatch(port) or not 0 < int(port) <= 65535:
         raise URLError(f"bad port {port!r}")
     return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
