@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/nanographrag/nano-graphrag-redis/storage"
 )
@@ -19,6 +20,9 @@ type sharedClient struct {
 	key  string // canonical options JSON
 	opts *storage.Options
 	refs int // open stores using it; guarded by clients.mu; counted in unlisted while > 0
+	// readTimeout and callTimeout (operation_timeout) of opts: every call
+	// runs under a callTimeout deadline (store.run), named by its timeout.
+	readTimeout, callTimeout time.Duration
 
 	metrics metricsRegistry // per namespace, shared by the stores on this client
 
@@ -70,10 +74,10 @@ func (sc *sharedClient) get(ctx context.Context) (*storage.Client, error) {
 	}
 }
 
-// connect runs one attempt with its own context: its duration is bounded by
-// the dial/read timeouts and retries of the options, not by any one caller.
+// connect runs one attempt with its own context, not any one caller's: it
+// is bounded by one call's deadline, and each caller waits at most its own.
 func (sc *sharedClient) connect(a *dialAttempt) {
-	c, err := newClientRecovered(sc.opts)
+	c, err := newClientRecovered(sc.opts, sc.callTimeout)
 	sc.mu.Lock()
 	sc.dial = nil
 	if err == nil && sc.closed {
@@ -90,13 +94,15 @@ func (sc *sharedClient) connect(a *dialAttempt) {
 
 // newClientRecovered is storage.New in a goroutine of our own: a panic there
 // would kill the process, so it becomes an error instead.
-func newClientRecovered(opts *storage.Options) (c *storage.Client, err error) {
+func newClientRecovered(opts *storage.Options, timeout time.Duration) (c *storage.Client, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			c, err = nil, &panicError{value: r}
 		}
 	}()
-	return storage.New(context.Background(), opts)
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	return storage.New(ctx, opts)
 }
 
 // close closes the pool if connected; an attempt still in flight closes
@@ -110,6 +116,13 @@ func (sc *sharedClient) close() error {
 		return nil
 	}
 	return c.Close()
+}
+
+// newSharedClient is the not yet connected client for valid opts.
+func newSharedClient(key string, opts *storage.Options) *sharedClient {
+	sc := &sharedClient{key: key, opts: opts}
+	sc.readTimeout, sc.callTimeout = storage.Deadlines(opts)
+	return sc
 }
 
 // clientRegistry finds the shared client for a set of options, refcounted.
@@ -132,7 +145,8 @@ func (r *clientRegistry) acquire(opts *storage.Options, key string) (*sharedClie
 	if err := storage.Validate(opts); err != nil {
 		return nil, err
 	}
-	sc := &sharedClient{key: key, opts: opts, refs: 1}
+	sc := newSharedClient(key, opts)
+	sc.refs = 1
 	unlisted.Add(1)
 	r.byKey[key] = sc
 	return sc, nil

@@ -50,7 +50,7 @@ func TestOpenStoreReportsOptionErrorsAtOnce(t *testing.T) {
 func TestConcurrentFirstCallsShareOneConnect(t *testing.T) {
 	url := os.Getenv("NGR_TEST_REDIS_URL")
 	require.NotEmpty(t, url, "run through scripts/redis/with-redis.sh or make test")
-	sc := &sharedClient{opts: &storage.Options{URL: url}}
+	sc := newSharedClient("", &storage.Options{URL: url})
 	got := make([]*storage.Client, 16)
 	var wg sync.WaitGroup
 	for i := range got {
@@ -70,7 +70,7 @@ func TestConcurrentFirstCallsShareOneConnect(t *testing.T) {
 }
 
 func TestWaitingForAConnectHonoursTheCallersContext(t *testing.T) {
-	sc := &sharedClient{opts: &storage.Options{URL: unreachableURL(t)}} // default retries: seconds
+	sc := newSharedClient("", &storage.Options{URL: unreachableURL(t)}) // default retries: seconds
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	_, err := sc.get(ctx)

@@ -70,14 +70,19 @@ func (s *store) namespace(ctx context.Context) (*storage.Namespace, error) {
 	return s.ns.Load(), nil
 }
 
-// run executes op on this store's namespace, recording its latency and
-// outcome (metrics.go); errors are scrubbed of secrets.
+// run executes op on this store's namespace under one deadline, the
+// client's operation_timeout: connecting, PINGs, pipelines, overlapped
+// round trips and retries all share it, so no retry multiplies it. It
+// records latency and outcome (metrics.go); errors are scrubbed of secrets
+// and a timeout says what it means (timeoutError).
 func (s *store) run(ctx context.Context, op int32, req []byte) ([]byte, error) {
 	start := time.Now()
+	ctx, cancel := context.WithTimeout(ctx, s.client.callTimeout)
+	defer cancel()
 	resp, err := s.runUnobserved(ctx, op, req)
 	s.metrics.observe(op, time.Since(start), err)
 	if err != nil {
-		return nil, redactedError{err, s.secrets}
+		return nil, redactedError{explainTimeout(err, op, s.client), s.secrets}
 	}
 	return resp, nil
 }

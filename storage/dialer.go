@@ -3,7 +3,6 @@ package storage
 import (
 	"context"
 	"crypto/tls"
-	"errors"
 	"net"
 	"time"
 )
@@ -38,7 +37,7 @@ func newDialer(o *Options, tlsCfg *tls.Config) func(ctx context.Context, network
 			}
 			conn = tc
 		}
-		if err := probeConn(conn, addr, o.DialTimeout, certAsked != nil && *certAsked); err != nil {
+		if err := probeConn(conn, addr, o.DialTimeout, certAsked != nil && *certAsked, retryOnTimeout); err != nil {
 			conn.Close()
 			return nil, err
 		}
@@ -65,8 +64,7 @@ func (c *timeoutFinalConn) Write(b []byte) (int, error) {
 }
 
 func finalTimeout(err error) error {
-	var ne net.Error
-	if err != nil && errors.As(err, &ne) && ne.Timeout() {
+	if isTimeout(err) {
 		return ErrTimeout
 	}
 	return err

@@ -35,10 +35,11 @@ var (
 	// On write the whole batch was rejected unwritten.
 	ErrCorruptValue = errors.New("storage: corrupt value")
 
-	// ErrTimeout is returned when a command timed out on an established
-	// connection and RetryOnTimeout is false. The outcome is unknown: the
-	// command may have run. Dial timeouts are not ErrTimeout (nothing ran).
-	ErrTimeout = errors.New("storage: redis i/o timeout, outcome unknown")
+	// ErrTimeout is returned when Redis accepted but did not answer in time:
+	// a command on an established connection (with RetryOnTimeout false),
+	// or the PING of a new one (probe.go). A command's outcome is unknown:
+	// it may have run. The binding's message says so for writes.
+	ErrTimeout = errors.New("storage: redis i/o timeout")
 
 	// ErrNotReplicated is returned when WaitReplicas > 0 and WAIT saw fewer
 	// replicas acknowledge the write within WaitTimeout, or (single node and

@@ -39,7 +39,11 @@ type Options struct {
 	// RetryOnTimeout: also retry after a read/write timeout, whose outcome
 	// is unknown; else return ErrTimeout. Safe either way for our writes
 	// (full-value SET/ZADD are idempotent).
-	RetryOnTimeout      bool
+	RetryOnTimeout bool
+	// OperationTimeout: the deadline of one whole call (binding/stores.go):
+	// dials, PINGs, round trips and retries share it. 0 = the default,
+	// 2 x (DialTimeout + ReadTimeout): one attempt's worst case twice over.
+	OperationTimeout    time.Duration
 	HealthCheckInterval time.Duration // background PING; negative = none
 
 	KeyPrefix string // first segment of every key
@@ -88,6 +92,9 @@ func (o *Options) resolve() (Options, error) {
 	OptionsSchema.applyDefaults(v)
 	if r.MaxRetries < 0 {
 		r.MaxRetries = -1 // go-redis: -1 disables retries
+	}
+	if r.OperationTimeout == 0 {
+		r.OperationTimeout = 2 * (r.DialTimeout + r.ReadTimeout)
 	}
 	if err := OptionsSchema.checkValues(v); err != nil {
 		return r, err

@@ -19,8 +19,10 @@ import (
 // nested retries, 45 s per call with the defaults. Failing here makes it a
 // dial error, retried once per attempt: (max_retries+1) x dial_timeout at
 // most. Any reply line counts as "the server speaks Redis" (NOAUTH too:
-// authentication comes next); only maxclients' refusal is an error.
-func probeConn(conn net.Conn, addr string, timeout time.Duration, clientCertAsked bool) error {
+// authentication comes next); only maxclients' refusal is an error. A
+// server that accepted and then said nothing within the timeout did not
+// close anything: that is a timeout (noAnswer), not a refusal.
+func probeConn(conn net.Conn, addr string, timeout time.Duration, clientCertAsked, retryOnTimeout bool) error {
 	if err := conn.SetDeadline(time.Now().Add(timeout)); err != nil {
 		return err
 	}
@@ -30,6 +32,8 @@ func probeConn(conn net.Conn, addr string, timeout time.Duration, clientCertAske
 	switch {
 	case errors.As(err, &alert) || err != nil && strings.Contains(err.Error(), "remote error: tls"):
 		return tlsHandshakeError(addr, err) // TLS 1.3 reports a refused client certificate here
+	case isTimeout(err):
+		return noAnswer(addr, timeout, err, retryOnTimeout)
 	case err != nil && clientCertAsked:
 		return tlsHandshakeError(addr, fmt.Errorf("the server asked for a client certificate, then closed the "+
 			"connection (it refused the certificate, or none was configured): %w", err))
@@ -63,4 +67,24 @@ func probeReply(conn net.Conn) (string, error) {
 		line = append(line, b[0])
 	}
 	return string(line), nil
+}
+
+// noAnswer is a new connection whose PING got no reply in time: the kernel
+// accepted for a server that is frozen, overloaded or behind a network path
+// that drops packets. It is ErrTimeout, so the call's error is a timeout.
+// go-redis retries it (a dial error) only with RetryOnTimeout: a retry on a
+// frozen server waits the same again, within the call's one deadline.
+func noAnswer(addr string, timeout time.Duration, err error, retryOnTimeout bool) error {
+	e := fmt.Errorf("%w: the server at %s accepted the connection but did not answer PING within %gs: %w",
+		ErrTimeout, addr, timeout.Seconds(), err)
+	if retryOnTimeout {
+		return &net.OpError{Op: "dial", Net: "tcp", Err: e}
+	}
+	return e
+}
+
+// isTimeout is a read or write that hit its deadline.
+func isTimeout(err error) bool {
+	var ne net.Error
+	return err != nil && errors.As(err, &ne) && ne.Timeout()
 }

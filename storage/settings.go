@@ -60,6 +60,10 @@ var OptionsSchema = Schema{
 			Default: 500 * time.Millisecond, Min: 0.001, Max: 60, Zero: "the default", Doc: "longest retry delay"},
 		{Key: "retry_on_timeout", Field: "RetryOnTimeout", Env: []string{"REDIS_RETRY_ON_TIMEOUT"}, Kind: KindBool,
 			Default: false, Doc: "also retry after a timeout, whose outcome is unknown; safe for this backend's idempotent writes"},
+		{Key: "operation_timeout", Field: "OperationTimeout", Env: []string{"REDIS_OPERATION_TIMEOUT"}, Kind: KindSeconds,
+			DefaultDoc: "`2 × (dial_timeout + read_timeout)`", Min: 0.001, Max: 86400, Zero: "the default",
+			Doc: "deadline of a whole call: connecting, PINGs, every round trip and every retry share it, so a call ends within it " +
+				"(see [errors.md](errors.md#timeouts))"},
 		{Key: "health_check_interval", Field: "HealthCheckInterval", Env: []string{"REDIS_HEALTH_CHECK_INTERVAL"}, Kind: KindSeconds,
 			Default: 30 * time.Second, Min: 0.001, Max: 86400, Zero: "the default", Negative: "off",
 			Doc: "background PING period, reported by `get_stats()`"},

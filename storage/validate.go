@@ -3,6 +3,7 @@ package storage
 import (
 	"crypto/tls"
 	"reflect"
+	"time"
 )
 
 // prepared is everything New needs before its first network step.
@@ -41,6 +42,13 @@ func prepare(opts *Options) (*prepared, error) {
 func Validate(opts *Options) error {
 	_, err := prepare(opts)
 	return err
+}
+
+// Deadlines returns the read timeout and the deadline of one whole call
+// (operation_timeout or its default) of opts, which passed Validate.
+func Deadlines(opts *Options) (readTimeout, callTimeout time.Duration) {
+	r, _ := opts.resolve()
+	return r.ReadTimeout, r.OperationTimeout
 }
 
 // ValidateNamespace reports the error Client.Namespace would give for name.

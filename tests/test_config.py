@@ -70,6 +70,7 @@ def test_none_and_empty_mean_unset():
         ("REDIS_MIN_RETRY_BACKOFF", "0.05", "min_retry_backoff", 0.05),
         ("REDIS_MAX_RETRY_BACKOFF", "0.5", "max_retry_backoff", 0.5),
         ("REDIS_RETRY_ON_TIMEOUT", "false", "retry_on_timeout", False),
+        ("REDIS_OPERATION_TIMEOUT", "7.5", "operation_timeout", 7.5),
         ("REDIS_HEALTH_CHECK_INTERVAL", "30", "health_check_interval", 30),
         ("REDIS_HEALTH_CHECK_INTERVAL", "-1", "health_check_interval", -1),
         ("REDIS_KEY_PREFIX", "myapp", "key_prefix", "myapp"),

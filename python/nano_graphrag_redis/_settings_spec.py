@@ -33,6 +33,7 @@ class SettingFields:
     min_retry_backoff: float | None = None
     max_retry_backoff: float | None = None
     retry_on_timeout: bool | None = None
+    operation_timeout: float | None = None
     health_check_interval: float | None = None
     key_prefix: str | None = None
     workspace: str | None = None
@@ -250,6 +251,18 @@ SETTINGS: tuple[dict[str, Any], ...] = (
         "min": None,
         "max": None,
         "zero": "",
+        "negative": "",
+        "choices": (),
+        "forbid": "",
+    },
+    {
+        "key": "operation_timeout",
+        "env": ("REDIS_OPERATION_TIMEOUT",),
+        "kind": "seconds",
+        "default": None,
+        "min": 0.001,
+        "max": 86400,
+        "zero": "the default",
         "negative": "",
         "choices": (),
         "forbid": "",
