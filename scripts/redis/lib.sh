@@ -28,7 +28,10 @@ ngr_wait_ping() {
   local port=$1
   shift
   for _ in $(seq 300); do
-    if [ "$(redis-cli -h 127.0.0.1 -p "$port" "$@" ping 2>/dev/null)" = "PONG" ]; then return 0; fi
+    if ! command -v redis-cli >/dev/null; then  # make demo on a machine without Redis: a plain TCP PING
+      python3 -c 'import socket,sys; s=socket.create_connection(("127.0.0.1",int(sys.argv[1])),1); s.sendall(b"PING\r\n")
+sys.exit(s.recv(7)!=b"+PONG\r\n")' "$port" 2>/dev/null && return 0
+    elif [ "$(redis-cli -h 127.0.0.1 -p "$port" "$@" ping 2>/dev/null)" = "PONG" ]; then return 0; fi
     sleep 0.1
   done
   echo "redis on port $port did not answer PING" >&2
