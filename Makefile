@@ -10,7 +10,7 @@ GO_TEST_FLAGS ?= -race -count=1 -timeout 25m
 STATICCHECK_VERSION := v0.8.2
 STATICCHECK := .cache/staticcheck-$(STATICCHECK_VERSION)/staticcheck
 
-.PHONY: help deps build venv lint test test-go test-py test-acl test-valkey test-restricted test-reliability fuzz bench bench-full bench-go demo wheels fmt clean
+.PHONY: help deps build venv lint test test-go test-py test-acl test-valkey test-restricted test-demo test-reliability fuzz bench bench-full bench-go demo wheels fmt clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -35,7 +35,7 @@ lint: venv $(STATICCHECK) ## ruff, mypy (settings in pyproject.toml), gofmt, go 
 $(STATICCHECK):
 	GOBIN=$(CURDIR)/$(dir $@) go install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 
-test: lint test-go test-py test-acl test-valkey test-restricted test-reliability ## Run every test: lint, then Go, Python, as the ACL user, on Valkey, on a managed-like server, the quick fault suite
+test: lint test-go test-py test-acl test-valkey test-restricted test-demo test-reliability ## Run every test: lint, then Go, Python, as the ACL user, on Valkey, on a managed-like server, make demo on a bare PATH, the quick fault suite
 
 test-go: deps ## Go tests (-race) against a throwaway single node, TLS node and 3+3 cluster
 	$(WITH_REDIS) go test $(GO_TEST_FLAGS) -v ./...
@@ -55,6 +55,9 @@ test-valkey: venv ## The Go storage suite and storage-method tests on Valkey 9.1
 
 test-restricted: venv ## Storage-method tests, stats and doctor on a managed-like server (rename-command, allowlist ACL)
 	scripts/test-restricted.sh
+
+test-demo: ## make demo in a clean clone with no redis-server, apt-get or go on PATH (~3 min, pip cache warm)
+	scripts/test-demo.sh
 
 PROFILE ?= quick
 test-reliability: venv ## The fault suite (PROFILE=quick|full) on its own servers; figures in reliability-results.json
