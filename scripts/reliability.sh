@@ -16,6 +16,7 @@ shift || true
 source "$here/redis/lib.sh"
 source "$here/redis/cluster.sh"
 source "$here/redis/sentinel.sh"
+source "$here/redis/faultproxy.sh"
 
 root=$(mktemp -d /tmp/ngr-faults.XXXXXX)
 export NGR_FAULT_PIDS_FILE=$root/pids.txt
@@ -30,7 +31,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-read -r -a p <<<"$(python3 "$here/redis/free-ports.py" 14)"
+read -r -a p <<<"$(python3 "$here/redis/free-ports.py" 15)"
 ngr_start_cluster "$root" "${p[@]:0:6}"
 ngr_start_sentinel "$root" "${p[6]}" "${p[7]}" "${p[8]}"
 ngr_start_server "$root/plain" "${p[9]}"
@@ -40,6 +41,7 @@ ngr_start_server "$root/lag-master" "${p[12]}" --repl-diskless-sync-delay 0
 ngr_start_server "$root/lag-replica" "${p[13]}" --replicaof 127.0.0.1 "${p[12]}"
 for port in "${p[@]:9:5}"; do ngr_wait_ping "$port"; done
 ngr_wait_info "${p[13]}" 'master_link_status:up'
+ngr_start_faultproxy "$root/faultproxy" "${p[14]}"  # NGR_FAULTPROXY_API: faults between client and server
 
 export NGR_FAULT_CLUSTER="${p[*]:0:6}" NGR_FAULT_SENTINEL="${p[8]}" NGR_FAULT_PLAIN="${p[9]}"
 export NGR_FAULT_AOF_ALWAYS="${p[10]}" NGR_FAULT_AOF_EVERYSEC="${p[11]}" NGR_FAULT_LAG="${p[12]} ${p[13]}"

@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 import scenarios_cluster as cl
 import scenarios_load as ld
 import scenarios_node as nd
+import scenarios_proxy as px
 from servers import Cluster, ports, stop_restarted
 
 PROFILES = {
@@ -59,6 +60,8 @@ def scenarios(p: dict, cluster: Cluster) -> list[tuple[str, Callable[[], dict[st
         ("10k concurrent awaits, single node", lambda: ld.concurrent_awaits(p, single, "single")),
         ("10k concurrent awaits, cluster", lambda: ld.concurrent_awaits(p, cluster.url, "cluster")),
         ("soak of mixed ops", lambda: ld.soak(p, single)),
+        ("proxy latency 1 ms per direction", lambda: px.latency(p, 1.0)),
+        ("proxy latency 50 ms per direction", lambda: px.latency(p, 50.0)),
     ]
 
 
