@@ -10,7 +10,7 @@ GO_TEST_FLAGS ?= -race -count=1 -timeout 25m
 STATICCHECK_VERSION := v0.8.2
 STATICCHECK := .cache/staticcheck-$(STATICCHECK_VERSION)/staticcheck
 
-.PHONY: help deps build venv lint test test-go test-py test-acl test-valkey test-restricted test-demo test-reliability fuzz bench bench-full bench-go demo wheels fmt clean
+.PHONY: help deps build venv lint test test-go test-py test-acl test-valkey test-restricted test-demo test-reliability fuzz bench bench-full bench-go bench-otel demo wheels fmt clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -71,6 +71,9 @@ bench: venv ## Against redis-py, GLIDE, coredis (< 6 min): bench/results/latest.
 
 bench-full: venv ## The same with 9 rounds, more calls, 1M unrelated keys beside all_keys/count (about 30 min)
 	$(BENCH) --profile full
+
+bench-otel: venv ## What the OpenTelemetry spans cost: without the extra, with no provider, with the SDK (docs/monitoring.md)
+	$(WITH_REDIS) $(PY) bench/otel_overhead.py $(or $(ROUNDS),9)
 
 bench-go: deps ## Go benchmarks alone, next to redis-benchmark -P 64 on the same servers
 	$(WITH_REDIS) scripts/bench-go.sh

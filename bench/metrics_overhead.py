@@ -59,27 +59,38 @@ print(json.dumps(timings))
 """
 
 
-def run_once(lib: str, url: str) -> dict[str, float]:
-    env = {**os.environ, "NGR_REDIS_LIB": lib}
-    out = subprocess.run([sys.executable, "-c", WORKLOAD, url, "ovh_" + uuid.uuid4().hex[:8]],
-                         env=env, check=True, capture_output=True, text=True).stdout
+def run_once(url: str, env: dict[str, str], prelude: str = "") -> dict[str, float]:
+    """The workload in a fresh process with env added and prelude run before it; its timings."""
+    out = subprocess.run([sys.executable, "-c", prelude + WORKLOAD, url, "ovh_" + uuid.uuid4().hex[:8]],
+                         env={**os.environ, **env}, check=True, capture_output=True, text=True).stdout
     return json.loads(out.strip().splitlines()[-1])
+
+
+def compare(variants: dict[str, tuple[dict[str, str], str]], rounds: int) -> None:
+    """Run each variant (env, prelude) once per round, in an order that rotates, and print the medians
+    against the first variant."""
+    url = os.environ.get("REDIS_URL") or os.environ["NGR_TEST_REDIS_URL"]
+    names = list(variants)
+    results: dict[str, dict[str, list[float]]] = {name: {} for name in names}
+    for r in range(rounds):
+        for name in names[r % len(names):] + names[:r % len(names)]:
+            for k, v in run_once(url, *variants[name]).items():
+                results[name].setdefault(k, []).append(v)
+    base, others = names[0], names[1:]
+    print(f"medians of {rounds} interleaved rounds, ms; change against {base!r}")
+    print(f"{'workload':40} " + " ".join(f"{n[:16]:>16}" for n in names))
+    for k in results[base]:
+        b = statistics.median(results[base][k])
+        cells = [f"{b * 1e3:16.1f}"] + [
+            f"{statistics.median(results[n][k]) * 1e3:8.1f} {100 * (statistics.median(results[n][k]) - b) / b:+6.1f}%"
+            for n in others]
+        print(f"{k:40} " + " ".join(cells))
 
 
 def main() -> None:
     before, after = sys.argv[1], sys.argv[2]
     rounds = int(sys.argv[3]) if len(sys.argv) > 3 else 9
-    url = os.environ.get("REDIS_URL") or os.environ["NGR_TEST_REDIS_URL"]
-    results: dict[str, dict[str, list[float]]] = {"before": {}, "after": {}}
-    for r in range(rounds):
-        order = [("before", before), ("after", after)]
-        for name, lib in order if r % 2 == 0 else reversed(order):
-            for k, v in run_once(lib, url).items():
-                results[name].setdefault(k, []).append(v)
-    print(f"{'workload':46} {'before ms':>10} {'after ms':>10} {'change':>8}   (medians of {rounds} interleaved rounds)")
-    for k in results["before"]:
-        b, a = statistics.median(results["before"][k]), statistics.median(results["after"][k])
-        print(f"{k:46} {b * 1e3:10.1f} {a * 1e3:10.1f} {100 * (a - b) / b:+7.1f}%")
+    compare({"before": ({"NGR_REDIS_LIB": before}, ""), "after": ({"NGR_REDIS_LIB": after}, "")}, rounds)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ pip=(.venv/bin/python -m pip install --quiet --disable-pip-version-check)
 reqs=()
 # Arguments name the requirements/<set>.txt to install (make demo: no benchmark peers); default all.
 sets=("$@")
-[ ${#sets[@]} -gt 0 ] || sets=(test e2e bench cli metrics lint)
+[ ${#sets[@]} -gt 0 ] || sets=(test e2e bench cli metrics otel examples lint)
 for set in "${sets[@]}"; do
   f=requirements/$set.txt
   [ -f "$f" ] && reqs+=(-r "$f")

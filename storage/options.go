@@ -76,6 +76,9 @@ type Options struct {
 	// SyncInterruptible is read by the Python sync face (Ctrl-C on the main
 	// thread, binding/interruptible.go); the Go core ignores it.
 	SyncInterruptible bool
+	// OpenTelemetry is read by the Python faces (spans and a duration
+	// histogram, python/nano_graphrag_redis/_telemetry.py); the Go core ignores it.
+	OpenTelemetry bool
 }
 
 // resolve returns a copy of o with defaults filled in, each value checked

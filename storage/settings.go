@@ -110,6 +110,10 @@ var OptionsSchema = Schema{
 			Default: true,
 			Doc: "`SyncRedisKVStorage` only: a call on the main thread waits in 0.1 s slices, so Ctrl-C interrupts it even while Redis does not answer; " +
 				"`false` saves one thread hand-off per call (tens of µs) and makes Ctrl-C wait for the call to end. Other threads never see signals and always call straight through"},
+		{Key: "opentelemetry", Field: "OpenTelemetry", Env: []string{"REDIS_OPENTELEMETRY"}, Kind: KindBool,
+			Default: true,
+			Doc: "Python only: with the `[otel]` extra installed and a TracerProvider or MeterProvider set by the app, every storage call emits a span " +
+				"and records `db.client.operation.duration` (docs/monitoring.md); `false` turns both off for this storage"},
 	},
 	Rules: []Rule{
 		{Kind: RuleAtMost, Keys: []string{"min_retry_backoff", "max_retry_backoff"}},

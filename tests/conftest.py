@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import socket
+import subprocess
 import uuid
 import zlib
 from typing import Any
@@ -23,6 +24,13 @@ from nano_graphrag_redis import RedisKVStorage, SyncRedisKVStorage
 
 HINT = "run through scripts/redis/with-redis.sh or make test"
 TOPOLOGY_ENV = {"single": "NGR_TEST_REDIS_URL", "cluster": "NGR_TEST_CLUSTER_URL"}
+
+
+@pytest.fixture(scope="module")
+def tokenizer_cache() -> str:
+    """The folder holding o200k_base (for TIKTOKEN_CACHE_DIR), fetched by the project's own script."""
+    script = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "scripts", "fetch-tokenizer.sh")
+    return subprocess.run([script], check=True, capture_output=True, text=True).stdout.strip()
 
 
 def require_env(name: str) -> str:

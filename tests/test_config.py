@@ -88,6 +88,7 @@ def test_none_and_empty_mean_unset():
         ("REDIS_MIGRATION_PHASE", "read-new", "migration_phase", "read-new"),
         ("REDIS_MIGRATION_OLD_CLASS", "pkg.mod:Old", "migration_old_class", "pkg.mod:Old"),
         ("REDIS_SYNC_INTERRUPTIBLE", "no", "sync_interruptible", False),
+        ("REDIS_OPENTELEMETRY", "off", "opentelemetry", False),
     ],
 )
 def test_each_environment_variable(name, raw, field, expected):

@@ -17,6 +17,7 @@ from ._coalesce import GetCoalescer
 from ._compat import AsyncCallbacks, BaseKVStorage
 from ._docs import documented
 from ._fork_compat import ForkCompat
+from ._telemetry import instrumented
 
 if TYPE_CHECKING:  # typing.Self is 3.11+; annotations are not evaluated at run time
     from typing_extensions import Self
@@ -24,6 +25,7 @@ if TYPE_CHECKING:  # typing.Self is 3.11+; annotations are not evaluated at run 
 T = TypeVar("T")
 
 
+@instrumented
 @documented
 @dataclass(eq=False, repr=False)
 class RedisKVStorage(StoreCore, ForkCompat, AsyncCallbacks, BaseKVStorage):

@@ -67,6 +67,10 @@ class Settings(SettingFields):
             wire[f.name] = dict(value) if kind == "ttls" else list(value) if kind in ("addrs", "names") else value
         return wire
 
+    def endpoint(self) -> Endpoint:
+        """What the URL in effect says: the configured one, or the default (already checked)."""
+        return parse_url(self.url or _SPECS["url"]["default"])
+
     def __repr__(self) -> str:
         # Hand-written so that neither the password nor a URL's userinfo leaks.
         shown = [

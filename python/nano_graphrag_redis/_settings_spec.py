@@ -48,6 +48,7 @@ class SettingFields:
     migration_phase: str | None = None
     migration_old_class: str | None = None
     sync_interruptible: bool | None = None
+    opentelemetry: bool | None = None
 
 
 SETTINGS: tuple[dict[str, Any], ...] = (
@@ -426,6 +427,18 @@ SETTINGS: tuple[dict[str, Any], ...] = (
     {
         "key": "sync_interruptible",
         "env": ("REDIS_SYNC_INTERRUPTIBLE",),
+        "kind": "bool",
+        "default": True,
+        "min": None,
+        "max": None,
+        "zero": "",
+        "negative": "",
+        "choices": (),
+        "forbid": "",
+    },
+    {
+        "key": "opentelemetry",
+        "env": ("REDIS_OPENTELEMETRY",),
         "kind": "bool",
         "default": True,
         "min": None,

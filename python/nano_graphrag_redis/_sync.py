@@ -16,6 +16,7 @@ from . import _requests as rq
 from ._base import StoreCore
 from ._compat import StorageFields
 from ._docs import documented
+from ._telemetry import instrumented
 
 if TYPE_CHECKING:  # typing.Self is 3.11+; annotations are not evaluated at run time
     from typing_extensions import Self
@@ -23,6 +24,7 @@ if TYPE_CHECKING:  # typing.Self is 3.11+; annotations are not evaluated at run 
 T = TypeVar("T")
 
 
+@instrumented
 @documented
 @dataclass(eq=False, repr=False)
 class SyncRedisKVStorage(StoreCore, StorageFields):

@@ -53,12 +53,6 @@ asyncio.run(main())
 """
 
 
-@pytest.fixture(scope="module")
-def tokenizer_cache() -> str:
-    return subprocess.run([str(EXAMPLES.parent / "scripts" / "fetch-tokenizer.sh")], check=True,
-                          capture_output=True, text=True).stdout.strip()
-
-
 def test_index_job_then_a_worker_answers_from_its_index(tmp_path, tokenizer_cache):
     url = os.environ.get("NGR_TEST_REDIS_URL")
     if not url:
