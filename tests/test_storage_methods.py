@@ -147,3 +147,23 @@ async def test_closed_store_raises_closed_error(kv):
     with pytest.raises(ClosedError):
         await kv.get_by_id("a")
     await kv.close()  # idempotent
+
+
+async def test_our_connections_send_no_client_setinfo(kv, redis_url):
+    # go-redis would name its library with CLIENT SETINFO on every connection, which a -@dangerous ACL
+    # (Memorystore) refuses; storage/topology.go turns that off. Redis 7.2+ and Valkey show it as lib-name
+    # in CLIENT LIST (make test-valkey runs this on Valkey 9.1.2; Redis 7.0 has no such field).
+    import redis
+
+    await kv.upsert({"a": 1})
+    assert await kv.get_by_id("a") == 1
+    seed = redis.Redis.from_url(redis_url)  # on a cluster, the seed node: our store keeps a connection to it
+    try:
+        ours = [c for c in seed.client_list() if c.get("name") == "nano-graphrag-redis"]
+    except redis.exceptions.NoPermissionError:
+        pytest.skip("this user may not run CLIENT LIST (make test-acl, test-restricted): there, the calls above "
+                    "passing under an ACL without CLIENT SETINFO are the proof")
+    finally:
+        seed.close()
+    assert ours, "no connection named nano-graphrag-redis on the seed node"
+    assert [c.get("lib-name", "") for c in ours] == [""] * len(ours)
